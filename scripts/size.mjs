@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+// Deterministic bundle-size check against the built package (run `npm run build` first).
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { budgets } from './size-budgets.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+if (!existsSync(join(root, 'dist/index.js'))) {
+  console.error('size: dist/ is missing, run `npm run build` first');
+  process.exit(1);
+}
+
+// Resolve the package's own name to its built ESM files, exactly as a consumer would.
+const selfPlugin = {
+  name: 'self',
+  setup(b) {
+    b.onResolve({ filter: /^@wawagot\/integrations(\/.*)?$/ }, (args) => {
+      const sub = args.path.slice('@wawagot/integrations'.length);
+      return { path: join(root, 'dist', sub, 'index.js') };
+    });
+  },
+};
+
+async function gzipSize(code) {
+  const result = await build({
+    stdin: { contents: code, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['import', 'module', 'default'],
+    target: 'es2022',
+    write: false,
+    plugins: [selfPlugin],
+    external: ['node:*'],
+    logLevel: 'silent',
+  });
+  const bytes = result.outputFiles[0].contents;
+  return { min: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
+}
+
+const rows = [];
+let failed = false;
+for (const entry of budgets) {
+  const { gz, min } = await gzipSize(entry.code);
+  const ok = gz <= entry.budget;
+  if (!ok) failed = true;
+  const row = { bundle: entry.name, minified: min, gzip: gz, budget: entry.budget, status: ok ? 'ok' : 'OVER' };
+  if (entry.compare) {
+    const peer = await gzipSize(entry.compare.code);
+    row.peer = `${entry.compare.name}: ${peer.gz}`;
+  }
+  rows.push(row);
+}
+console.table(rows);
+if (failed) {
+  console.error('size: a bundle is over its budget');
+  process.exit(1);
+}

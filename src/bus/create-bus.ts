@@ -1,0 +1,200 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { EventEmitter } from 'eventemitter3';
+import { IntegrationError } from '../errors/integration-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { systemClock } from '../internal/clock.js';
+import { errorInfo } from '../internal/error-info.js';
+import { validateSync, validateWith } from '../internal/schema.js';
+import { abortErrorFrom } from '../internal/sleep.js';
+import type { SystemEvents } from './system-events.js';
+import type { Bus, BusOptions, Envelope, EventMap, Handler, PublishOptions, WaitForOptions } from './types.js';
+
+const WILDCARD = '*';
+const HANDLER_FAILED = 'bus.handler_failed';
+
+type AnyHandler = (envelope: Envelope) => unknown;
+
+/**
+ * Creates a typed in-process event bus. Envelopes are CloudEvents 1.0; a handler that throws or
+ * rejects never stops other handlers nor the publisher (its error goes to `onHandlerError` and
+ * a `bus.handler_failed` event). The library's {@link SystemEvents} are always part of the map.
+ *
+ * @example
+ * ```ts
+ * const bus = createBus<{ 'call.ended': { callId: string } }>();
+ * bus.subscribe('call.ended', (e) => console.log(e.data.callId));
+ * await bus.publish('call.ended', { callId: 'c_1' });
+ * ```
+ */
+export function createBus<E extends EventMap = Record<never, never>>(
+  options: BusOptions<E & SystemEvents> = {},
+): Bus<E & SystemEvents> {
+  const emitter = new EventEmitter();
+  const source = options.source ?? 'wawagot:integrations';
+  const schemas = options.schemas as Record<string, StandardSchemaV1 | undefined> | undefined;
+  const clock = options.clock ?? systemClock;
+  const { onHandlerError, logger } = options;
+  let wildcardCount = 0;
+
+  function reportFailure(error: unknown, envelope: Envelope): void {
+    try {
+      onHandlerError?.(error, envelope);
+    } catch {
+      // An error reporter that throws must not break delivery either.
+    }
+    logger?.warn({ type: envelope.type, id: envelope.id, error: errorInfo(error) }, 'bus handler failed');
+    // A failing `bus.handler_failed` handler would otherwise loop forever.
+    if (envelope.type !== HANDLER_FAILED) {
+      deliver(makeEnvelope(HANDLER_FAILED, { type: envelope.type, id: envelope.id, error: errorInfo(error) }));
+    }
+  }
+
+  function guard(handler: AnyHandler): AnyHandler {
+    return (envelope) => {
+      try {
+        const result = handler(envelope) as Promise<unknown> | undefined;
+        if (result != null && typeof result.then === 'function') {
+          return result.then(undefined, (error: unknown) => reportFailure(error, envelope));
+        }
+      } catch (error) {
+        reportFailure(error, envelope);
+      }
+      return undefined;
+    };
+  }
+
+  function makeEnvelope(type: string, data: unknown, opts?: PublishOptions): Envelope {
+    const time = opts?.time;
+    const envelope: Envelope = {
+      specversion: '1.0',
+      id: opts?.id ?? crypto.randomUUID(),
+      source: opts?.source ?? source,
+      type,
+      time:
+        time === undefined ? new Date(clock.now()).toISOString() : typeof time === 'string' ? time : time.toISOString(),
+      data,
+    };
+    if (opts?.subject !== undefined) envelope.subject = opts.subject;
+    return envelope;
+  }
+
+  function deliver(envelope: Envelope): void {
+    emitter.emit(envelope.type, envelope);
+    if (wildcardCount > 0) emitter.emit(WILDCARD, envelope);
+  }
+
+  function assertType(type: unknown): asserts type is string {
+    if (typeof type !== 'string' || type.length === 0 || type === WILDCARD) {
+      throw new IntegrationError('event type must be a non-empty string other than "*"', { code: 'CONFIG' });
+    }
+  }
+
+  function add(type: string, handler: AnyHandler, once: boolean): () => void {
+    if (typeof handler !== 'function') {
+      throw new IntegrationError('handler must be a function', { code: 'CONFIG' });
+    }
+    let active = true;
+    const unsubscribe = () => {
+      if (!active) return;
+      active = false;
+      emitter.removeListener(type, guarded);
+      if (type === WILDCARD) wildcardCount--;
+    };
+    const guarded = guard(
+      once
+        ? (envelope) => {
+            unsubscribe();
+            return handler(envelope);
+          }
+        : handler,
+    );
+    emitter.on(type, guarded);
+    if (type === WILDCARD) wildcardCount++;
+    return unsubscribe;
+  }
+
+  const bus = {
+    async publish(type: string, data: unknown, opts?: PublishOptions) {
+      assertType(type);
+      const schema = schemas?.[type];
+      const value = schema ? await validateWith(schema, data, `invalid "${type}" event`) : data;
+      const envelope = makeEnvelope(type, value, opts);
+      const pending: unknown[] = [];
+      for (const listener of emitter.listeners(type) as AnyHandler[]) pending.push(listener(envelope));
+      if (wildcardCount > 0) {
+        for (const listener of emitter.listeners(WILDCARD) as AnyHandler[]) pending.push(listener(envelope));
+      }
+      // Guarded handlers never reject, so this only waits for them to settle.
+      await Promise.all(pending);
+      return envelope;
+    },
+
+    emit(type: string, data: unknown, opts?: PublishOptions) {
+      assertType(type);
+      let value = data;
+      const schema = schemas?.[type];
+      if (schema) {
+        const checked = validateSync(schema, data, `invalid "${type}" event`);
+        if ('pending' in checked) {
+          checked.pending.catch(() => undefined);
+          throw new IntegrationError(`the schema of "${type}" validates asynchronously: use publish()`, {
+            code: 'CONFIG',
+          });
+        }
+        value = checked.value;
+      }
+      const envelope = makeEnvelope(type, value, opts);
+      deliver(envelope);
+      return envelope;
+    },
+
+    subscribe(type: string, handler: Handler<Envelope>) {
+      return add(type, handler as AnyHandler, false);
+    },
+
+    once(type: string, handler: Handler<Envelope>) {
+      return add(type, handler as AnyHandler, true);
+    },
+
+    waitFor(type: string, opts: WaitForOptions<Envelope> = {}) {
+      const { filter, timeoutMs, signal } = opts;
+      return new Promise<Envelope>((resolve, reject) => {
+        if (signal?.aborted) return reject(abortErrorFrom(signal));
+        let timer: unknown;
+        const cleanup = () => {
+          unsubscribe();
+          if (timer !== undefined) clock.clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        const onAbort = () => {
+          cleanup();
+          reject(abortErrorFrom(signal as AbortSignal));
+        };
+        const unsubscribe = add(
+          type,
+          (envelope) => {
+            if (filter && !filter(envelope)) return;
+            cleanup();
+            resolve(envelope);
+          },
+          false,
+        );
+        if (timeoutMs !== undefined) {
+          timer = clock.setTimeout(() => {
+            cleanup();
+            reject(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } }));
+          }, timeoutMs);
+        }
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+
+    listenerCount(type?: string) {
+      if (type !== undefined) return emitter.listenerCount(type);
+      let total = 0;
+      for (const name of emitter.eventNames()) total += emitter.listenerCount(name);
+      return total;
+    },
+  };
+  return bus as unknown as Bus<E & SystemEvents>;
+}

@@ -1,0 +1,96 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { Clock, Logger } from '../types.js';
+import type { SystemEvents } from './system-events.js';
+
+/** A map of event type to payload type. */
+export type EventMap = Record<string, unknown>;
+
+/**
+ * A CloudEvents 1.0 envelope: the unit every bus handler receives.
+ *
+ * @example
+ * ```ts
+ * bus.subscribe('order.paid', (e) => console.log(e.id, e.time, e.data));
+ * ```
+ */
+export interface Envelope<T extends string = string, D = unknown> {
+  specversion: '1.0';
+  /** Unique id (`crypto.randomUUID()` unless given). */
+  id: string;
+  source: string;
+  type: T;
+  /** ISO-8601 timestamp. */
+  time: string;
+  data: D;
+  subject?: string;
+}
+
+/** The envelope union of an event map, one member per type. */
+export type EnvelopeOf<E extends EventMap> = { [K in keyof E & string]: Envelope<K, E[K]> }[keyof E & string];
+
+/** Overrides accepted by `publish` and `emit`. */
+export interface PublishOptions {
+  id?: string;
+  source?: string;
+  subject?: string;
+  /** Event time; defaults to the bus clock's now. */
+  time?: string | Date;
+}
+
+/** A handler; may be async. Its failure never affects the publisher or other handlers. */
+export type Handler<Env> = (envelope: Env) => void | Promise<void>;
+
+/** Options of `bus.waitFor`. */
+export interface WaitForOptions<Env> {
+  /** Only resolve for envelopes that pass. */
+  filter?: (envelope: Env) => boolean;
+  /** Reject with `TimeoutError` after this long. */
+  timeoutMs?: number;
+  /** Reject with `AbortError` when aborted. */
+  signal?: AbortSignal;
+}
+
+/** Options of `createBus`. */
+export interface BusOptions<E extends EventMap> {
+  /** CloudEvents `source` of envelopes published here. @default 'wawagot:integrations' */
+  source?: string;
+  /** Standard Schemas per event type: `publish` of invalid data throws `ValidationError`. */
+  schemas?: { [K in keyof E]?: StandardSchemaV1<unknown, E[K]> };
+  /** Receives every handler failure. */
+  onHandlerError?: (error: unknown, envelope: Envelope) => void;
+  /** Time source for envelope times and `waitFor` timeouts. */
+  clock?: Clock;
+  /** Logs handler failures at `warn`. */
+  logger?: Logger;
+}
+
+/**
+ * A typed in-process event bus carrying CloudEvents envelopes.
+ * `E` is the application's event map; the library's {@link SystemEvents} are always included.
+ */
+export interface Bus<E extends EventMap> {
+  /** Validates, wraps in an envelope, runs every handler and resolves once they have settled. */
+  publish<K extends keyof E & string>(type: K, data: E[K], options?: PublishOptions): Promise<Envelope<K, E[K]>>;
+  /** Synchronous fire-and-forget: handlers start now; async ones are not awaited. */
+  emit<K extends keyof E & string>(type: K, data: E[K], options?: PublishOptions): Envelope<K, E[K]>;
+  /** Registers a handler for one type, or `'*'` for all. Returns the unsubscribe function. */
+  subscribe<K extends keyof E & string>(type: K, handler: Handler<Envelope<K, E[K]>>): () => void;
+  subscribe(type: '*', handler: Handler<EnvelopeOf<E>>): () => void;
+  /** Like `subscribe`, removed after the first envelope. */
+  once<K extends keyof E & string>(type: K, handler: Handler<Envelope<K, E[K]>>): () => void;
+  once(type: '*', handler: Handler<EnvelopeOf<E>>): () => void;
+  /** Resolves with the next matching envelope; rejects with `TimeoutError` or `AbortError`. */
+  waitFor<K extends keyof E & string>(type: K, options?: WaitForOptions<Envelope<K, E[K]>>): Promise<Envelope<K, E[K]>>;
+  waitFor(type: '*', options?: WaitForOptions<EnvelopeOf<E>>): Promise<EnvelopeOf<E>>;
+  /** Number of handlers registered for a type (or all types when omitted). */
+  listenerCount(type?: (keyof E & string) | '*'): number;
+}
+
+/**
+ * The part of a bus that library components publish into. Any `Bus` created by `createBus`
+ * fits, whatever its application events.
+ */
+export interface EventSink {
+  publish<K extends keyof SystemEvents>(type: K, data: SystemEvents[K], options?: PublishOptions): Promise<unknown>;
+  emit<K extends keyof SystemEvents>(type: K, data: SystemEvents[K], options?: PublishOptions): unknown;
+}

@@ -1,0 +1,118 @@
+/**
+ * Stable error codes carried by every {@link IntegrationError}.
+ * Each subclass has a default code; the base class also uses the configuration and safety codes.
+ */
+export type IntegrationErrorCode =
+  | 'HTTP_ERROR'
+  | 'TIMEOUT'
+  | 'NETWORK'
+  | 'CIRCUIT_OPEN'
+  | 'RATE_LIMITED'
+  | 'BULKHEAD_FULL'
+  | 'VALIDATION'
+  | 'GRAPHQL'
+  | 'WEBHOOK_VERIFICATION'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STORAGE'
+  | 'WORKFLOW'
+  | 'ABORTED'
+  | 'CONFIG'
+  | 'INVALID_URL'
+  | 'INVALID_RESPONSE'
+  | 'INVALID_PATH'
+  | 'UNSAFE_OPERATION'
+  | 'NOT_SERIALIZABLE'
+  | 'PAYLOAD_TOO_LARGE';
+
+/** Options accepted by every error constructor of the library. */
+export interface IntegrationErrorOptions {
+  /** Stable machine-readable code. */
+  code?: IntegrationErrorCode;
+  /** Whether a retry policy may retry the failed operation. @default false */
+  retryable?: boolean;
+  /** The underlying error. */
+  cause?: unknown;
+  /** Extra context. Must never contain secrets: it is part of `toJSON()`. */
+  details?: Record<string, unknown>;
+  /** A server- or policy-suggested delay before the next attempt, in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/** Shape returned by `IntegrationError#toJSON()`: safe to log or send over the wire. */
+export interface SerializedIntegrationError {
+  name: string;
+  code: IntegrationErrorCode;
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number;
+  details?: Record<string, unknown>;
+  cause?: { name: string; code?: string; message?: string };
+}
+
+const BRAND = Symbol.for('@wawagot/integrations/error');
+
+/**
+ * Base class of every error the library throws. Carries a stable `code`, a `retryable` flag
+ * and the original `cause`. Use {@link isIntegrationError} rather than `instanceof` when
+ * errors may cross realms (workers, iframes, duplicated bundles).
+ *
+ * @example
+ * ```ts
+ * throw new IntegrationError('baseUrl is required', { code: 'CONFIG' });
+ * ```
+ */
+export class IntegrationError extends Error {
+  override name = 'IntegrationError';
+  readonly code: IntegrationErrorCode;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterMs: number | undefined;
+  /** Brand used by the cross-realm guards. */
+  readonly [BRAND] = true;
+
+  constructor(message: string, options: IntegrationErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code ?? 'CONFIG';
+    this.retryable = options.retryable ?? false;
+    this.details = options.details;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** A JSON-safe view: name, code, message, retryable, details and the cause's name/code. */
+  toJSON(): SerializedIntegrationError {
+    const json: SerializedIntegrationError = {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+    };
+    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
+    if (this.details !== undefined) json.details = this.details;
+    const cause = this.cause;
+    if (cause instanceof Error) {
+      // Only our own errors have sanitised messages; foreign messages may embed secrets.
+      json.cause = isIntegrationError(cause)
+        ? { name: cause.name, code: cause.code, message: cause.message }
+        : { name: cause.name };
+    }
+    return json;
+  }
+}
+
+/**
+ * True when `value` is an error thrown by this library, even from another realm or copy.
+ *
+ * @example
+ * ```ts
+ * try { await client.get('/x') } catch (e) { if (isIntegrationError(e) && e.retryable) retryLater() }
+ * ```
+ */
+export function isIntegrationError(value: unknown): value is IntegrationError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Builds a cross-realm guard that checks the brand and the error's `name`. */
+export function guardFor<T extends IntegrationError>(name: string): (value: unknown) => value is T {
+  return (value: unknown): value is T => isIntegrationError(value) && value.name === name;
+}

@@ -1,0 +1,23 @@
+import type { Clock } from '../types.js';
+
+/**
+ * The real clock: `Date.now()` and global timers. Its timers are `unref`'d where the runtime
+ * supports it, so a pending retry delay or heartbeat never keeps a process alive.
+ *
+ * @example
+ * ```ts
+ * const handle = systemClock.setTimeout(() => console.log('later'), 1000);
+ * systemClock.clearTimeout(handle);
+ * ```
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, ms) as unknown as { unref?: () => void };
+    if (typeof handle === 'object' && handle !== null && typeof handle.unref === 'function') handle.unref();
+    return handle;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
+  },
+};

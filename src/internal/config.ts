@@ -1,0 +1,27 @@
+import { IntegrationError } from '../errors/integration-error.js';
+
+/** Throws a `CONFIG` error naming the offending option. */
+export function configError(message: string): never {
+  throw new IntegrationError(message, { code: 'CONFIG' });
+}
+
+/** Checks that `value` is a finite number within `[min, max]` (integers when `integer`). */
+export function assertNumber(
+  name: string,
+  value: unknown,
+  { min = 0, max = Number.POSITIVE_INFINITY, integer = false }: { min?: number; max?: number; integer?: boolean } = {},
+): number {
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value)) ||
+    (!Number.isFinite(value) && max !== Number.POSITIVE_INFINITY)
+  ) {
+    configError(
+      `${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${String(value)}`,
+    );
+  }
+  return value;
+}

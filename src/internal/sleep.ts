@@ -1,0 +1,33 @@
+import { AbortError } from '../errors/abort-error.js';
+import type { Clock } from '../types.js';
+import { systemClock } from './clock.js';
+
+/** Turns an abort reason into the library's {@link AbortError}, keeping ours untouched. */
+export function abortErrorFrom(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && (reason as { code?: unknown }).code !== undefined) return reason;
+  return new AbortError('The operation was aborted', { cause: reason });
+}
+
+/**
+ * Waits `ms` on `clock`; rejects with {@link AbortError} (or the signal's own library error)
+ * as soon as `signal` aborts, and leaves no timer or listener behind either way.
+ */
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+  if (ms <= 0 && !signal) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clock.clearTimeout(handle);
+      reject(abortErrorFrom(signal as AbortSignal));
+    };
+    const handle = clock.setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,77 @@
+import { assertNumber, configError } from '../internal/config.js';
+
+/** Waits the same time before every retry. Plain data, so queues can persist it. */
+export interface ConstantBackoff {
+  readonly type: 'constant';
+  readonly delayMs: number;
+}
+
+/** Doubles (or multiplies by `factor`) the wait after each failure, up to `max`. */
+export interface ExponentialBackoff {
+  readonly type: 'exponential';
+  /** First delay in ms. @default 200 */
+  readonly initial: number;
+  /** Largest delay in ms; also caps a server's `Retry-After`. @default 30000 */
+  readonly max: number;
+  /** @default 2 */
+  readonly factor: number;
+  /** `'full'` picks a random delay in [0, computed] to spread retries. @default 'full' */
+  readonly jitter: 'full' | 'none';
+}
+
+/** A backoff strategy: how long to wait before the next attempt. */
+export type Backoff = ConstantBackoff | ExponentialBackoff;
+
+/**
+ * The same delay before every retry.
+ *
+ * @example
+ * ```ts
+ * retry({ maxAttempts: 5, backoff: constant(500) });
+ * ```
+ */
+export function constant(ms: number): ConstantBackoff {
+  return { type: 'constant', delayMs: assertNumber('constant(ms)', ms) };
+}
+
+/**
+ * Exponentially growing delays, with full jitter by default.
+ *
+ * @example
+ * ```ts
+ * retry({ maxAttempts: 4, backoff: exponential({ initial: 100, max: 5000 }) });
+ * ```
+ */
+export function exponential(options: Partial<Omit<ExponentialBackoff, 'type'>> = {}): ExponentialBackoff {
+  const initial = assertNumber('exponential.initial', options.initial ?? 200);
+  const max = assertNumber('exponential.max', options.max ?? 30_000);
+  const factor = assertNumber('exponential.factor', options.factor ?? 2, { min: 1 });
+  const jitter = options.jitter ?? 'full';
+  if (jitter !== 'full' && jitter !== 'none')
+    configError(`exponential.jitter must be 'full' or 'none', got ${String(jitter)}`);
+  if (max < initial) configError('exponential.max must be >= exponential.initial');
+  return { type: 'exponential', initial, max, factor, jitter };
+}
+
+/**
+ * Delay in ms before the attempt after failed attempt number `attempt` (1-based).
+ *
+ * @example
+ * ```ts
+ * backoffDelay(exponential({ jitter: 'none' }), 3); // 800
+ * ```
+ */
+export function backoffDelay(backoff: Backoff, attempt: number, random: () => number = Math.random): number {
+  if (backoff.type === 'constant') return backoff.delayMs;
+  const raw = Math.min(backoff.max, backoff.initial * backoff.factor ** Math.max(0, attempt - 1));
+  return backoff.jitter === 'full' ? Math.round(random() * raw) : raw;
+}
+
+/** Checks a user-supplied backoff value and throws `CONFIG` when it is not one. */
+export function assertBackoff(value: unknown, name = 'backoff'): Backoff {
+  const b = value as Backoff | undefined;
+  if (!b || typeof b !== 'object' || (b.type !== 'constant' && b.type !== 'exponential')) {
+    configError(`${name} must be constant(ms) or exponential({...})`);
+  }
+  return b;
+}

@@ -1,0 +1,42 @@
+import type { Policy, PolicyContext } from '../types.js';
+
+/** Options passed through nested policies: the signal and the attempt number of an outer retry. */
+export interface ExecuteOptions {
+  signal?: AbortSignal | undefined;
+  /** Set by an outer `retry` so inner policies report the right attempt. */
+  attempt?: number;
+}
+
+/**
+ * Nests policies: the first is outermost. `compose(timeout(5000), retry(...), circuitBreaker(...))`
+ * gives every attempt together 5 s, and lets the breaker see each attempt.
+ *
+ * @example
+ * ```ts
+ * const policy = compose(timeout(5_000), retry({ maxAttempts: 3 }), circuitBreaker({ halfOpenAfter: 10_000 }));
+ * await policy.execute(({ signal }) => fetch(url, { signal }));
+ * ```
+ */
+export function compose(...policies: Policy[]): Policy {
+  if (policies.length === 0) return passthrough;
+  if (policies.length === 1) return policies[0] as Policy;
+  const [outer, ...rest] = policies as [Policy, ...Policy[]];
+  const inner = compose(...rest);
+  return {
+    execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
+      return outer.execute(
+        (ctx) => inner.execute(fn, { signal: ctx.signal, attempt: ctx.attempt } as ExecuteOptions),
+        opts,
+      );
+    },
+  };
+}
+
+const neverAborted = /* @__PURE__ */ new AbortController().signal;
+
+/** A policy that just runs the function: the identity of `compose`. */
+const passthrough: Policy = {
+  async execute(fn, opts?: ExecuteOptions) {
+    return fn({ signal: opts?.signal ?? neverAborted, attempt: opts?.attempt ?? 1 });
+  },
+};
