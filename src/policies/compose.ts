@@ -5,6 +5,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal | undefined;
   /** Set by an outer `retry` so inner policies report the right attempt. */
   attempt?: number;
+  /**
+   * `false` when the operation must not be repeated (a POST without an idempotency key):
+   * `retry` then runs it once. Passed through every composed policy.
+   */
+  idempotent?: boolean;
 }
 
 /**
@@ -25,7 +30,7 @@ export function compose(...policies: Policy[]): Policy {
   return {
     execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
       return outer.execute(
-        (ctx) => inner.execute(fn, { signal: ctx.signal, attempt: ctx.attempt } as ExecuteOptions),
+        (ctx) => inner.execute(fn, { ...opts, signal: ctx.signal, attempt: ctx.attempt } as ExecuteOptions),
         opts,
       );
     },

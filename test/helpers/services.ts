@@ -29,11 +29,7 @@ function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolea
  * `describe` for a suite that needs a real service. When the service does not answer, the
  * suite is skipped with a printed reason, unless `REQUIRE_SERVICES=1` (CI), where it fails.
  */
-export async function describeWithService(
-  name: keyof typeof services,
-  title: string,
-  body: () => void,
-): Promise<void> {
+export async function describeWithService(name: keyof typeof services, title: string, body: () => void): Promise<void> {
   const { host, port } = services[name];
   const ok = await reachable(host, port);
   if (!ok) {
