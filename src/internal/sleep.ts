@@ -1,11 +1,13 @@
 import { AbortError } from '../errors/abort-error.js';
+import { isIntegrationError } from '../errors/integration-error.js';
 import type { Clock } from '../types.js';
 import { systemClock } from './clock.js';
 
 /** Turns an abort reason into the library's {@link AbortError}, keeping ours untouched. */
 export function abortErrorFrom(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  if (reason instanceof Error && (reason as { code?: unknown }).code !== undefined) return reason;
+  // A policy (timeout, breaker) may abort with its own typed error: keep it.
+  if (isIntegrationError(reason)) return reason;
   return new AbortError('The operation was aborted', { cause: reason });
 }
 
