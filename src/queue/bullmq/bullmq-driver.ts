@@ -1,0 +1,230 @@
+import { type Job as BullJob, type ConnectionOptions, Queue, Worker } from 'bullmq';
+import { AbortError } from '../../errors/abort-error.js';
+import { assertNumber, configError } from '../../internal/config.js';
+import { errorInfo } from '../../internal/error-info.js';
+import type { Logger } from '../../types.js';
+import type { DriverProcessOptions, DriverRun, QueueCounts, QueueDriver } from '../driver.js';
+import { deadQueueName, listDeadLetters, putDeadLetter, retryDeadLetter } from './dead-letters.js';
+import { backoffStrategy, type Retention, type StoredData, toBullJob } from './job-data.js';
+
+/** Options of {@link bullmqDriver}. */
+export interface BullmqDriverOptions {
+  /** An ioredis instance (created with `maxRetriesPerRequest: null`) or ioredis options. */
+  connection: ConnectionOptions;
+  /** Redis key prefix of every queue. @default 'bull' */
+  prefix?: string;
+  /** Completed jobs kept per queue (for `jobId` de-duplication and counts). @default 1000 */
+  keepCompleted?: number;
+  /** Jobs that exhausted their attempts kept in the main queue. @default 1000 */
+  keepFailed?: number;
+  /** How long a worker's lock on an active job lasts; renewed at half. @default 30000 */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose lock expired (their worker died). @default 30000 */
+  stalledIntervalMs?: number;
+  /** Times a job may stall before it is failed and dead-lettered. @default 1 */
+  maxStalledCount?: number;
+  /** Receives worker and connection errors. */
+  logger?: Logger;
+}
+
+interface Lane {
+  queue: Queue;
+  dlq: Queue;
+  worker: Worker | undefined;
+}
+
+/**
+ * A Redis queue driver on BullMQ: one BullMQ `Queue` (and, once processed, one `Worker`) per
+ * queue name, attempts and backoff mapped to BullMQ's, dead letters in a dedicated
+ * `<name>.dead` queue so they survive restarts, and stalled-job recovery so the jobs of a
+ * crashed worker are picked up by another.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { bullmqDriver } from '@wawagot/integrations/queue/bullmq';
+ * const driver = bullmqDriver({ connection: new Redis({ maxRetriesPerRequest: null }) });
+ * const queue = createQueue<{ automation_tasks: { flowId: string } }>({ driver });
+ * ```
+ */
+export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    !options.connection ||
+    typeof options.connection !== 'object'
+  ) {
+    configError('bullmqDriver: connection (an ioredis instance or ioredis options) is required');
+  }
+  const { connection, logger } = options;
+  const prefix = options.prefix ?? 'bull';
+  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > 128) {
+    configError('bullmqDriver: prefix must be a non-empty string');
+  }
+  const retention: Retention = {
+    keepCompleted: assertNumber('bullmqDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true }),
+    keepFailed: assertNumber('bullmqDriver.keepFailed', options.keepFailed ?? 1000, { integer: true }),
+  };
+  const lockDuration = assertNumber('bullmqDriver.lockDurationMs', options.lockDurationMs ?? 30_000, {
+    min: 100,
+    integer: true,
+  });
+  const stalledInterval = assertNumber('bullmqDriver.stalledIntervalMs', options.stalledIntervalMs ?? 30_000, {
+    min: 100,
+    integer: true,
+  });
+  const maxStalledCount = assertNumber('bullmqDriver.maxStalledCount', options.maxStalledCount ?? 1, {
+    integer: true,
+    max: 1000,
+  });
+  const lanes = new Map<string, Lane>();
+  const active = new Set<AbortController>();
+  let closed = false;
+
+  const onError = (where: string) => (error: Error) =>
+    logger?.error({ where, error: errorInfo(error) }, 'bullmq driver error');
+
+  function lane(name: string): Lane {
+    let found = lanes.get(name);
+    if (!found) {
+      const queue = new Queue(name, { connection, prefix });
+      const dlq = new Queue(deadQueueName(name), { connection, prefix });
+      queue.on('error', onError(`queue ${name}`));
+      dlq.on('error', onError(`queue ${deadQueueName(name)}`));
+      found = { queue, dlq, worker: undefined };
+      lanes.set(name, found);
+    }
+    return found;
+  }
+
+  function assertOpen(): void {
+    if (closed) throw new AbortError('the queue driver is closed');
+  }
+
+  function startWorker(name: string, l: Lane, handler: (run: DriverRun) => Promise<void>, o: DriverProcessOptions) {
+    // Ids this process already dead-lettered, so the `failed` listener does not do it twice.
+    const letteredHere = new Set<string>();
+    const processor = async (job: BullJob): Promise<void> => {
+      const data = job.data as StoredData;
+      const attempts = job.opts.attempts ?? 1;
+      const attempt = job.attemptsMade + 1;
+      const controller = new AbortController();
+      active.add(controller);
+      try {
+        await handler({
+          id: job.id as string,
+          name,
+          payload: data.payload,
+          attempt,
+          attempts,
+          timeoutMs: data.timeoutMs,
+          signal: controller.signal,
+        });
+      } catch (error) {
+        if (attempt >= attempts) {
+          const letter = await putDeadLetter(l.dlq, job, error, attempt);
+          letteredHere.add(letter.id);
+          notify(o, letter);
+        }
+        throw error instanceof Error ? error : new Error(errorInfo(error).message);
+      } finally {
+        active.delete(controller);
+      }
+    };
+    const worker = new Worker(name, processor, {
+      connection,
+      prefix,
+      concurrency: o.concurrency,
+      lockDuration,
+      stalledInterval,
+      maxStalledCount,
+      settings: { backoffStrategy },
+      ...(o.rateLimit ? { limiter: { max: o.rateLimit.max, duration: o.rateLimit.durationMs } } : {}),
+    });
+    worker.on('error', onError(`worker ${name}`));
+    // Failures decided by BullMQ itself (a job that stalled too often, an UnrecoverableError)
+    // never reach the catch above on their last try: dead-letter them here.
+    worker.on('failed', (job, error) => {
+      if (!job?.id || letteredHere.delete(job.id)) return;
+      const final = error?.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (!final) return;
+      putDeadLetter(l.dlq, job, error, job.attemptsMade).then(
+        (letter) => notify(o, letter),
+        onError(`dead-letter ${name}`),
+      );
+    });
+    return worker;
+  }
+
+  function notify(o: DriverProcessOptions, letter: Parameters<DriverProcessOptions['onDeadLettered']>[0]): void {
+    try {
+      o.onDeadLettered(letter);
+    } catch {
+      // A failing observer must not break the queue.
+    }
+  }
+
+  return {
+    kind: 'bullmq',
+
+    async add(jobs) {
+      assertOpen();
+      const byQueue = new Map<string, ReturnType<typeof toBullJob>[]>();
+      for (const job of jobs) {
+        const list = byQueue.get(job.name) ?? [];
+        list.push(toBullJob(job, retention));
+        byQueue.set(job.name, list);
+      }
+      for (const [name, list] of byQueue) {
+        const { queue } = lane(name);
+        const [first] = list;
+        if (list.length === 1 && first) await queue.add(first.name, first.data, first.opts);
+        else await queue.addBulk(list);
+      }
+    },
+
+    async process(name, handler, o) {
+      assertOpen();
+      const l = lane(name);
+      if (l.worker) configError(`queue ${name} already has a processor`);
+      l.worker = startWorker(name, l, handler, o);
+      await l.worker.waitUntilReady();
+    },
+
+    deadLetters: (name, limit) => listDeadLetters(lane(name).dlq, limit),
+
+    async retryDeadLetter(name, jobId) {
+      assertOpen();
+      const l = lane(name);
+      await retryDeadLetter(l.queue, l.dlq, jobId, retention);
+    },
+
+    async counts(name): Promise<QueueCounts> {
+      const l = lane(name);
+      const [c, dead] = await Promise.all([
+        l.queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed', 'completed', 'failed'),
+        l.dlq.getJobCountByTypes('waiting', 'paused'),
+      ]);
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.paused ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        completed: c.completed ?? 0,
+        failed: c.failed ?? 0,
+        dead,
+      };
+    },
+
+    pause: (name) => lane(name).queue.pause(),
+    resume: (name) => lane(name).queue.resume(),
+
+    async close({ drain }) {
+      if (closed) return;
+      closed = true;
+      if (!drain)
+        for (const controller of active) controller.abort(new AbortError('the queue was closed without draining'));
+      await Promise.all([...lanes.values()].map((l) => l.worker?.close(!drain)));
+      await Promise.all([...lanes.values()].flatMap((l) => [l.queue.close(), l.dlq.close()]));
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { JobsOptions } from 'bullmq';
+import { type Backoff, backoffDelay, type ExponentialBackoff } from '../../policies/backoff.js';
+import type { DriverJob } from '../driver.js';
+
+/** Name of the BullMQ custom backoff strategy that replays `exponential({...})` exactly. */
+export const EXPONENTIAL = 'wawagot.exponential';
+
+/**
+ * What is stored as a BullMQ job's `data`: the payload plus the settings BullMQ's own options
+ * cannot carry (the exponential backoff's cap, factor and jitter; the per-try time limit).
+ */
+export interface StoredData {
+  payload: unknown;
+  backoff?: ExponentialBackoff;
+  timeoutMs?: number;
+}
+
+/** Retention of finished jobs in the main queue. */
+export interface Retention {
+  keepCompleted: number;
+  keepFailed: number;
+}
+
+/**
+ * Maps a backoff to BullMQ's: `constant` to the built-in `fixed`; `exponential` to a custom
+ * strategy reading the stored settings, because BullMQ's built-in one has no cap or factor.
+ */
+export function bullBackoff(backoff: Backoff): NonNullable<JobsOptions['backoff']> {
+  return backoff.type === 'constant' ? { type: 'fixed', delay: backoff.delayMs } : { type: EXPONENTIAL };
+}
+
+/** The BullMQ `add` arguments for one job. */
+export function toBullJob(job: DriverJob, retention: Retention): { name: string; data: StoredData; opts: JobsOptions } {
+  const data: StoredData = { payload: job.payload };
+  if (job.backoff.type === 'exponential') data.backoff = job.backoff;
+  if (job.timeoutMs !== undefined) data.timeoutMs = job.timeoutMs;
+  const opts: JobsOptions = {
+    jobId: job.id,
+    attempts: job.attempts,
+    backoff: bullBackoff(job.backoff),
+    removeOnComplete: { count: retention.keepCompleted },
+    removeOnFail: { count: retention.keepFailed },
+  };
+  if (job.delayMs !== undefined) opts.delay = job.delayMs;
+  if (job.priority !== undefined) opts.priority = job.priority;
+  return { name: job.name, data, opts };
+}
+
+/**
+ * The worker's custom backoff strategy. BullMQ passes the number of the try that just failed
+ * (1-based), which is what `backoffDelay` expects.
+ */
+export function backoffStrategy(attemptsMade: number, type?: string, _error?: Error, job?: { data?: unknown }): number {
+  const stored = (job?.data as StoredData | undefined)?.backoff;
+  if (type !== EXPONENTIAL || !stored) return 0;
+  return backoffDelay(stored, attemptsMade);
+}

@@ -1,0 +1,168 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { AbortError } from '../errors/abort-error.js';
+import { systemClock } from '../internal/clock.js';
+import { assertNumber, configError } from '../internal/config.js';
+import { toJson } from '../internal/json.js';
+import { validateWith } from '../internal/schema.js';
+import type { DeadLetter, DriverJob } from './driver.js';
+import {
+  assertQueueName,
+  BASE_JOB_OPTIONS,
+  resolveJobOptions,
+  resolveProcessOptions,
+  resolveSendOptions,
+} from './options.js';
+import { wrapHandler } from './run-handler.js';
+import type { Job, Queue, QueueMap, QueueOptions, SendOptions } from './types.js';
+
+const DRIVER_METHODS = ['add', 'process', 'deadLetters', 'retryDeadLetter', 'counts', 'pause', 'resume', 'close'];
+
+/**
+ * Creates a typed set of queues over a driver. Payloads are validated (schema, then JSON) before
+ * anything is enqueued; handlers are retried with backoff, time-limited, and dead-lettered
+ * once their attempts are spent. Delivery is at-least-once: make handlers idempotent.
+ *
+ * @example
+ * ```ts
+ * import { createQueue, memoryDriver } from '@wawagot/integrations/queue';
+ * import { exponential } from '@wawagot/integrations/policies';
+ *
+ * const queue = createQueue<{ ai_tasks: { prompt: string } }>({
+ *   driver: memoryDriver(),
+ *   defaultJob: { attempts: 3, backoff: exponential({ initial: 500 }), timeoutMs: 30_000 },
+ * });
+ * await queue.process('ai_tasks', async (job) => console.log(job.payload.prompt), { concurrency: 4 });
+ * await queue.send('ai_tasks', { prompt: 'Summarise the call' });
+ * ```
+ */
+export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue<Q> {
+  if (options === null || typeof options !== 'object') configError('createQueue options must be an object');
+  const { driver, bus, logger } = options;
+  if (
+    driver === null ||
+    typeof driver !== 'object' ||
+    DRIVER_METHODS.some((m) => typeof (driver as unknown as Record<string, unknown>)[m] !== 'function')
+  ) {
+    configError('createQueue: driver must be a QueueDriver such as memoryDriver() or bullmqDriver({ connection })');
+  }
+  const clock = options.clock ?? systemClock;
+  const defaults = resolveJobOptions(options.defaultJob, BASE_JOB_OPTIONS, 'defaultJob');
+  const schemas = (options.schemas ?? {}) as Record<string, StandardSchemaV1 | undefined>;
+  if (typeof schemas !== 'object' || schemas === null) configError('schemas must be an object');
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (schema !== undefined && (typeof schema !== 'object' || schema === null || !('~standard' in schema))) {
+      configError(`schemas.${name} must be a Standard Schema (zod, valibot, arktype, ...)`);
+    }
+  }
+  let closing: Promise<void> | undefined;
+
+  function assertOpen(): void {
+    if (closing) throw new AbortError('the queue is closed');
+  }
+
+  async function prepare(queue: string, payload: unknown, sendOptions: SendOptions | undefined): Promise<DriverJob> {
+    assertQueueName(queue);
+    const o = resolveSendOptions(sendOptions, defaults);
+    const schema = schemas[queue];
+    if (schema) await validateWith(schema, payload, `queue ${queue} payload`, { queue });
+    const json = toJson(payload, `queue ${queue} payload`);
+    const job: DriverJob = {
+      id: o.jobId ?? crypto.randomUUID(),
+      name: queue,
+      payload,
+      json,
+      attempts: o.attempts,
+      backoff: o.backoff,
+    };
+    if (o.delayMs !== undefined) job.delayMs = o.delayMs;
+    if (o.priority !== undefined) job.priority = o.priority;
+    if (o.timeoutMs !== undefined) job.timeoutMs = o.timeoutMs;
+    return job;
+  }
+
+  function announce(job: DriverJob): void {
+    const data: { queue: string; jobId: string; delayMs?: number } = { queue: job.name, jobId: job.id };
+    if (job.delayMs !== undefined) data.delayMs = job.delayMs;
+    bus?.emit('queue.enqueued', data);
+    logger?.debug(data, 'queue job enqueued');
+  }
+
+  async function enqueue(jobs: DriverJob[]): Promise<Array<{ id: string }>> {
+    assertOpen();
+    await driver.add(jobs);
+    for (const job of jobs) announce(job);
+    return jobs.map((job) => ({ id: job.id }));
+  }
+
+  return {
+    async send(queue, payload, sendOptions) {
+      assertOpen();
+      const [result] = await enqueue([await prepare(queue, payload, sendOptions)]);
+      return result as { id: string };
+    },
+
+    async sendMany(queue, jobs) {
+      assertOpen();
+      if (!Array.isArray(jobs)) configError('sendMany: jobs must be an array of { payload, options? }');
+      const prepared: DriverJob[] = [];
+      for (const entry of jobs) prepared.push(await prepare(queue, entry?.payload, entry?.options));
+      if (prepared.length === 0) return [];
+      return enqueue(prepared);
+    },
+
+    async process(queue, handler, processOptions) {
+      assertOpen();
+      assertQueueName(queue);
+      if (typeof handler !== 'function') configError('process: handler must be a function');
+      const { concurrency, rateLimit } = resolveProcessOptions(processOptions);
+      const run = wrapHandler({
+        queue,
+        handler: handler as (job: Job<unknown>) => unknown,
+        schema: schemas[queue],
+        bus,
+        logger,
+        clock,
+      });
+      await driver.process(queue, run, {
+        concurrency,
+        rateLimit,
+        onDeadLettered(letter: DeadLetter) {
+          const error = { name: letter.error.name, message: letter.error.message } as {
+            name: string;
+            message: string;
+            code?: string;
+          };
+          if (letter.error.code !== undefined) error.code = letter.error.code;
+          bus?.emit('queue.dead_lettered', { queue, jobId: letter.id, attempts: letter.attempts, error });
+          logger?.error({ queue, jobId: letter.id, attempts: letter.attempts, error }, 'queue job dead-lettered');
+        },
+      });
+    },
+
+    async deadLetters(queue, listOptions) {
+      assertQueueName(queue);
+      const limit = assertNumber('deadLetters options.limit', listOptions?.limit ?? 100, {
+        min: 1,
+        max: 10_000,
+        integer: true,
+      });
+      return (await driver.deadLetters(queue, limit)) as Array<DeadLetter<Q[typeof queue]>>;
+    },
+
+    async retryDeadLetter(queue, jobId) {
+      assertOpen();
+      assertQueueName(queue);
+      if (typeof jobId !== 'string' || jobId.length === 0) configError('retryDeadLetter: jobId must be a string');
+      await driver.retryDeadLetter(queue, jobId);
+    },
+
+    counts: (queue) => driver.counts(assertQueueName(queue)),
+    pause: (queue) => driver.pause(assertQueueName(queue)),
+    resume: (queue) => driver.resume(assertQueueName(queue)),
+
+    close(closeOptions) {
+      if (!closing) closing = driver.close({ drain: closeOptions?.drain !== false });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { Backoff } from '../policies/backoff.js';
+
+/** A job as the core hands it to a driver: validated, serialisable, with its retry settings. */
+export interface DriverJob {
+  /** The job id: the caller's `jobId` or a generated UUID. */
+  id: string;
+  /** The queue's name. */
+  name: string;
+  /** The payload, already checked to be JSON-serialisable. */
+  payload: unknown;
+  /** `JSON.stringify(payload)`, for drivers that keep a snapshot rather than the live object. */
+  json: string;
+  /** Total tries, first one included (>= 1). */
+  attempts: number;
+  /** Wait between tries. */
+  backoff: Backoff;
+  /** Run no earlier than this many ms from now. */
+  delayMs?: number;
+  /** 1 runs first; jobs without a priority run before prioritised ones (BullMQ's rule). */
+  priority?: number;
+  /** Per-try time limit in ms, enforced by the core. */
+  timeoutMs?: number;
+}
+
+/** What a driver passes to the core's handler for one try. */
+export interface DriverRun {
+  id: string;
+  name: string;
+  payload: unknown;
+  /** 1-based number of this try. */
+  attempt: number;
+  /** Total tries allowed. */
+  attempts: number;
+  /** Per-try time limit in ms, if any. */
+  timeoutMs?: number | undefined;
+  /** Aborted by the driver when it is closed with `drain: false`. */
+  signal: AbortSignal;
+}
+
+/** The error kept with a dead letter: enough to debug, nothing more. */
+export interface DeadLetterError {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+}
+
+/** A job that spent all its attempts. */
+export interface DeadLetter<P = unknown> {
+  id: string;
+  /** The queue it came from. */
+  queue: string;
+  payload: P;
+  /** Tries made. */
+  attempts: number;
+  /** The last try's error. */
+  error: DeadLetterError;
+  /** When it was dead-lettered (ms since epoch). */
+  failedAt: number;
+}
+
+/** Jobs by state. `failed` counts jobs that exhausted their attempts and are still retained. */
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  completed: number;
+  failed: number;
+  dead: number;
+}
+
+/** Token-bucket style limit on how many jobs start per interval. */
+export interface QueueRateLimit {
+  /** Jobs allowed to start per `durationMs`. */
+  max: number;
+  /** Interval length in ms. */
+  durationMs: number;
+}
+
+/** What the core asks of a driver when a processor starts. */
+export interface DriverProcessOptions {
+  /** Jobs run at the same time by this process. */
+  concurrency: number;
+  rateLimit?: QueueRateLimit | undefined;
+  /** Called once a job has been moved to the dead-letter list. */
+  onDeadLettered(letter: DeadLetter): void;
+}
+
+/**
+ * The contract every queue backend implements; `createQueue` adds schemas, timeouts, events and
+ * logging on top. The driver owns storage, scheduling, retries with backoff and dead letters.
+ * A try fails when `handler` rejects: the driver retries it after `backoffDelay(backoff,
+ * attempt)` while `attempt < attempts`, and dead-letters it otherwise.
+ *
+ * @example
+ * ```ts
+ * const driver: QueueDriver = memoryDriver();
+ * await driver.add([{ id: 'j1', name: 'ai_tasks', payload: {}, json: '{}', attempts: 1, backoff: constant(0) }]);
+ * ```
+ */
+export interface QueueDriver {
+  /** Driver name, for logs (`'memory'`, `'bullmq'`). */
+  readonly kind: string;
+  /** Enqueues jobs atomically where the backend allows; a known `id` is not enqueued twice. */
+  add(jobs: DriverJob[]): Promise<void>;
+  /** Starts consuming `queue` with `handler`; at most one processor per queue and driver. */
+  process(queue: string, handler: (run: DriverRun) => Promise<void>, options: DriverProcessOptions): Promise<void>;
+  /** Oldest dead letters first, at most `limit`. */
+  deadLetters(queue: string, limit: number): Promise<DeadLetter[]>;
+  /** Moves a dead letter back to waiting with fresh attempts; throws `NotFoundError` if absent. */
+  retryDeadLetter(queue: string, jobId: string): Promise<void>;
+  counts(queue: string): Promise<QueueCounts>;
+  /** Stops handing out new jobs of `queue` (active ones finish). */
+  pause(queue: string): Promise<void>;
+  resume(queue: string): Promise<void>;
+  /** Stops taking new jobs; waits for active ones when `drain`, aborts them otherwise. */
+  close(options: { drain: boolean }): Promise<void>;
+}

@@ -1,0 +1,257 @@
+import PQueue from 'p-queue';
+import { AbortError } from '../errors/abort-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { systemClock } from '../internal/clock.js';
+import { assertNumber, configError } from '../internal/config.js';
+import { backoffDelay } from '../policies/backoff.js';
+import type { Clock } from '../types.js';
+import { deadLetterError } from './dead-letter-error.js';
+import type { DeadLetter, DriverJob, DriverProcessOptions, DriverRun, QueueCounts, QueueDriver } from './driver.js';
+
+/** Options of {@link memoryDriver}. */
+export interface MemoryDriverOptions {
+  /** Time source for delays and backoff waits. @default systemClock */
+  clock?: Clock;
+  /** Completed jobs remembered per queue (for `jobId` de-duplication and counts). @default 1000 */
+  keepCompleted?: number;
+  /** Jobs that exhausted their attempts remembered per queue. @default 1000 */
+  keepFailed?: number;
+}
+
+type State = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
+
+interface Entry {
+  job: DriverJob;
+  state: State;
+  /** Tries finished so far. */
+  made: number;
+  timer?: unknown;
+}
+
+interface Lane {
+  name: string;
+  entries: Map<string, Entry>;
+  pq: PQueue | undefined;
+  /** Jobs that became ready before a processor started. */
+  backlog: Entry[];
+  handler: ((run: DriverRun) => Promise<void>) | undefined;
+  hooks: DriverProcessOptions | undefined;
+  paused: boolean;
+  completed: Set<string>;
+  failed: Set<string>;
+  dead: Map<string, { letter: DeadLetter; job: DriverJob }>;
+}
+
+/**
+ * An in-process queue driver on p-queue: one p-queue per queue name, delays and backoff waits
+ * on `unref`'d timers of `clock`, priorities, dead letters in memory. Jobs live and die with the
+ * process: use `bullmqDriver` when jobs must survive a restart or be shared by processes.
+ *
+ * @example
+ * ```ts
+ * const queue = createQueue<{ voice_tasks: { callId: string } }>({ driver: memoryDriver() });
+ * ```
+ */
+export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
+  const clock = options.clock ?? systemClock;
+  const keepCompleted = assertNumber('memoryDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true });
+  const keepFailed = assertNumber('memoryDriver.keepFailed', options.keepFailed ?? 1000, { integer: true });
+  const lanes = new Map<string, Lane>();
+  const active = new Set<AbortController>();
+  let closed = false;
+
+  function lane(name: string): Lane {
+    let found = lanes.get(name);
+    if (!found) {
+      found = {
+        name,
+        entries: new Map(),
+        pq: undefined,
+        backlog: [],
+        handler: undefined,
+        hooks: undefined,
+        paused: false,
+        completed: new Set(),
+        failed: new Set(),
+        dead: new Map(),
+      };
+      lanes.set(name, found);
+    }
+    return found;
+  }
+
+  function remember(l: Lane, set: Set<string>, id: string, keep: number): void {
+    set.add(id);
+    while (set.size > keep) {
+      const oldest = set.values().next().value as string;
+      set.delete(oldest);
+      l.entries.delete(oldest);
+    }
+  }
+
+  function ready(l: Lane, entry: Entry): void {
+    entry.state = 'waiting';
+    if (!l.pq) {
+      l.backlog.push(entry);
+      return;
+    }
+    // p-queue runs higher numbers first; ours (BullMQ's) run 1 first and unprioritised jobs first.
+    const priority = entry.job.priority === undefined ? 0 : -entry.job.priority;
+    void l.pq.add(() => run(l, entry), { priority });
+  }
+
+  function later(l: Lane, entry: Entry, ms: number): void {
+    entry.state = 'delayed';
+    entry.timer = clock.setTimeout(() => {
+      entry.timer = undefined;
+      if (!closed) ready(l, entry);
+    }, ms);
+  }
+
+  async function run(l: Lane, entry: Entry): Promise<void> {
+    const handler = l.handler;
+    if (entry.state !== 'waiting' || !handler) return;
+    entry.state = 'active';
+    const { job } = entry;
+    const attempt = entry.made + 1;
+    const controller = new AbortController();
+    active.add(controller);
+    let failure: unknown;
+    let failed = false;
+    try {
+      await handler({
+        id: job.id,
+        name: job.name,
+        payload: JSON.parse(job.json),
+        attempt,
+        attempts: job.attempts,
+        timeoutMs: job.timeoutMs,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      failed = true;
+      failure = error;
+    }
+    active.delete(controller);
+    entry.made = attempt;
+    if (!failed) {
+      entry.state = 'completed';
+      remember(l, l.completed, job.id, keepCompleted);
+      return;
+    }
+    if (attempt < job.attempts) {
+      const delay = backoffDelay(job.backoff, attempt);
+      if (delay > 0) later(l, entry, delay);
+      else ready(l, entry);
+      return;
+    }
+    entry.state = 'failed';
+    remember(l, l.failed, job.id, keepFailed);
+    const letter: DeadLetter = {
+      id: job.id,
+      queue: job.name,
+      payload: JSON.parse(job.json),
+      attempts: attempt,
+      error: deadLetterError(failure),
+      failedAt: clock.now(),
+    };
+    l.dead.set(job.id, { letter, job });
+    try {
+      l.hooks?.onDeadLettered(letter);
+    } catch {
+      // A failing observer must not break the queue.
+    }
+  }
+
+  return {
+    kind: 'memory',
+
+    async add(jobs) {
+      if (closed) throw new AbortError('the queue driver is closed');
+      for (const job of jobs) {
+        const l = lane(job.name);
+        if (l.entries.has(job.id)) continue;
+        const entry: Entry = { job, state: 'waiting', made: 0 };
+        l.entries.set(job.id, entry);
+        if (job.delayMs) later(l, entry, job.delayMs);
+        else ready(l, entry);
+      }
+    },
+
+    async process(queue, handler, processOptions) {
+      if (closed) throw new AbortError('the queue driver is closed');
+      const l = lane(queue);
+      if (l.handler) configError(`queue ${queue} already has a processor`);
+      const { concurrency, rateLimit } = processOptions;
+      l.handler = handler;
+      l.hooks = processOptions;
+      l.pq = new PQueue({
+        concurrency,
+        autoStart: !l.paused,
+        ...(rateLimit ? { intervalCap: rateLimit.max, interval: rateLimit.durationMs } : {}),
+      });
+      const backlog = l.backlog;
+      l.backlog = [];
+      for (const entry of backlog) ready(l, entry);
+    },
+
+    async deadLetters(queue, limit) {
+      const out: DeadLetter[] = [];
+      for (const { letter } of lanes.get(queue)?.dead.values() ?? []) {
+        if (out.length >= limit) break;
+        out.push({ ...letter, payload: JSON.parse(JSON.stringify(letter.payload)) });
+      }
+      return out;
+    },
+
+    async retryDeadLetter(queue, jobId) {
+      const l = lanes.get(queue);
+      const dead = l?.dead.get(jobId);
+      if (!l || !dead)
+        throw new NotFoundError(`no dead letter ${jobId} in queue ${queue}`, { details: { queue, jobId } });
+      l.dead.delete(jobId);
+      const entry = l.entries.get(jobId);
+      if (entry && entry.state !== 'failed') return; // re-sent meanwhile: that job already runs
+      l.failed.delete(jobId);
+      const fresh: Entry = { job: { ...dead.job, delayMs: 0 }, state: 'waiting', made: 0 };
+      l.entries.set(jobId, fresh);
+      ready(l, fresh);
+    },
+
+    async counts(queue): Promise<QueueCounts> {
+      const counts: QueueCounts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, dead: 0 };
+      const l = lanes.get(queue);
+      if (!l) return counts;
+      for (const { state } of l.entries.values()) if (state !== 'completed' && state !== 'failed') counts[state]++;
+      counts.completed = l.completed.size;
+      counts.failed = l.failed.size;
+      counts.dead = l.dead.size;
+      return counts;
+    },
+
+    async pause(queue) {
+      const l = lane(queue);
+      l.paused = true;
+      l.pq?.pause();
+    },
+
+    async resume(queue) {
+      const l = lane(queue);
+      l.paused = false;
+      if (!closed) l.pq?.start();
+    },
+
+    async close({ drain }) {
+      closed = true;
+      for (const l of lanes.values()) {
+        l.pq?.pause();
+        for (const entry of l.entries.values()) if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
+      }
+      if (!drain) {
+        for (const controller of active) controller.abort(new AbortError('the queue was closed without draining'));
+        return;
+      }
+      await Promise.all([...lanes.values()].map((l) => l.pq?.onPendingZero()));
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { EventSink } from '../bus/types.js';
+import type { Backoff } from '../policies/backoff.js';
+import type { Clock, Logger, StandardSchemaV1 } from '../types.js';
+import type { DeadLetter, QueueCounts, QueueDriver, QueueRateLimit } from './driver.js';
+
+/** A map of queue name to payload type, e.g. `{ ai_tasks: { prompt: string } }`. */
+export type QueueMap = Record<string, unknown>;
+
+/** Retry settings of a job; `defaultJob` sets them for every job, `send` per job. */
+export interface JobOptions {
+  /** Total tries, first one included. @default 1 */
+  attempts?: number;
+  /** Wait between tries: `constant(ms)` or `exponential({...})`. @default constant(0) */
+  backoff?: Backoff;
+  /** Per-try time limit: the job's `signal` aborts and the try counts as failed. @default none */
+  timeoutMs?: number;
+}
+
+/** Options of `send` and `sendMany`. */
+export interface SendOptions extends JobOptions {
+  /** Run no earlier than this many ms from now. @default 0 */
+  delayMs?: number;
+  /** 1 (first) to 2,097,152 (last); jobs without one run before prioritised jobs. */
+  priority?: number;
+  /** De-duplication key: a second `send` with an id the queue still holds enqueues nothing. */
+  jobId?: string;
+}
+
+/** What a handler receives for one try of a job. */
+export interface Job<P> {
+  id: string;
+  /** The queue's name. */
+  name: string;
+  payload: P;
+  /** 1 for the first try. */
+  attempt: number;
+  /** Aborted on timeout and when the queue closes with `drain: false`. */
+  signal: AbortSignal;
+}
+
+/** Options of `process`. */
+export interface ProcessOptions {
+  /** Jobs of this queue run at the same time in this process. @default 1 */
+  concurrency?: number;
+  /** At most `max` job starts per `durationMs`. */
+  rateLimit?: QueueRateLimit;
+}
+
+/** Options of `createQueue`. */
+export interface QueueOptions<Q extends QueueMap> {
+  /** Backend: `memoryDriver()` (one process) or `bullmqDriver({ connection })` (Redis). */
+  driver: QueueDriver;
+  /** Receives `queue.enqueued`, `queue.completed`, `queue.failed`, `queue.dead_lettered`. */
+  bus?: EventSink;
+  logger?: Logger;
+  /** Measures handler durations. @default systemClock */
+  clock?: Clock;
+  /** Standard Schemas per queue: `send` validates before enqueueing, `process` before handling. */
+  schemas?: { [K in keyof Q]?: StandardSchemaV1<unknown, Q[K]> };
+  /** Retry settings for jobs that do not set their own. */
+  defaultJob?: JobOptions;
+}
+
+/** A typed set of queues over one driver. */
+export interface Queue<Q extends QueueMap> {
+  /** Validates and enqueues one job; resolves once the driver has stored it. */
+  send<K extends keyof Q & string>(queue: K, payload: Q[K], options?: SendOptions): Promise<{ id: string }>;
+  /** Validates every payload first, then enqueues all of them (nothing when one is invalid). */
+  sendMany<K extends keyof Q & string>(
+    queue: K,
+    jobs: ReadonlyArray<{ payload: Q[K]; options?: SendOptions }>,
+  ): Promise<Array<{ id: string }>>;
+  /** Starts consuming `queue`. A throwing handler is retried, then dead-lettered. */
+  process<K extends keyof Q & string>(
+    queue: K,
+    handler: (job: Job<Q[K]>) => unknown,
+    options?: ProcessOptions,
+  ): Promise<void>;
+  /** Oldest dead letters first. @default limit 100 */
+  deadLetters<K extends keyof Q & string>(queue: K, options?: { limit?: number }): Promise<Array<DeadLetter<Q[K]>>>;
+  /** Puts a dead letter back on its queue with fresh attempts; `NotFoundError` when unknown. */
+  retryDeadLetter(queue: keyof Q & string, jobId: string): Promise<void>;
+  counts(queue: keyof Q & string): Promise<QueueCounts>;
+  pause(queue: keyof Q & string): Promise<void>;
+  resume(queue: keyof Q & string): Promise<void>;
+  /** Stops taking jobs; waits for active ones unless `drain: false` (then aborts their signals). */
+  close(options?: { drain?: boolean }): Promise<void>;
+}
