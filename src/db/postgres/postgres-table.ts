@@ -1,0 +1,185 @@
+import type { PendingQuery, Row as PgRow, Sql } from 'postgres';
+import { configError } from '../../internal/config.js';
+import { dbError } from '../db-errors.js';
+import { assertIdentifier, assertTableName } from '../identifier.js';
+import { checkRows, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
+import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
+import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere, type SortKey } from '../where.js';
+
+/** Options of {@link postgresTable}. */
+export interface PostgresTableOptions<Row extends AnyRow> extends TableOptions<Row> {}
+
+type Fragment = PendingQuery<PgRow[]>;
+// biome-ignore lint/suspicious/noExplicitAny: any postgres.js instance, whatever its custom types.
+type AnySql = Sql<any>;
+
+/**
+ * A {@link Table} over PostgreSQL through a caller's postgres.js `sql` (a pool or a
+ * transaction). Table and column names are checked and quoted; every value is a bound
+ * parameter. Rows come back as postgres.js parses them (int8/numeric as strings unless the
+ * client is configured otherwise). `name` may be schema-qualified: `'analytics.events'`.
+ *
+ * @example
+ * ```ts
+ * import postgres from 'postgres';
+ * import { postgresTable } from '@wawagot/integrations/db/postgres';
+ * const sql = postgres(process.env.DATABASE_URL!);
+ * const users = postgresTable<{ id: number; email: string }>(sql, 'users');
+ * const [ada] = await users.select({ where: { email: 'ada@example.com' } });
+ * ```
+ */
+export function postgresTable<Row extends AnyRow>(
+  sql: AnySql,
+  name: string,
+  options: PostgresTableOptions<Row> = {},
+): Table<Row> {
+  if (typeof sql !== 'function') configError('postgresTable needs a postgres.js sql instance');
+  assertTableName(name);
+  const { schema } = options;
+  const table = sql(name);
+  const label = JSON.stringify(name);
+
+  const join = (parts: Fragment[], separator: 'and' | ','): Fragment =>
+    parts.reduce((acc, part) => (separator === 'and' ? sql`${acc} and ${part}` : sql`${acc}, ${part}`));
+
+  const condition = ({ column, op, value }: Condition): Fragment => {
+    const col = sql(column);
+    switch (op) {
+      case 'eq':
+        return sql`${col} = ${value as never}`;
+      case 'is':
+        return sql`${col} is null`;
+      case 'like':
+        return sql`${col} like ${value as string}`;
+      case 'in': {
+        const list = value as never[];
+        return list.length === 0 ? sql`false` : sql`${col} in ${sql(list)}`;
+      }
+      case 'gt':
+        return sql`${col} > ${value as never}`;
+      case 'gte':
+        return sql`${col} >= ${value as never}`;
+      case 'lt':
+        return sql`${col} < ${value as never}`;
+      default:
+        return sql`${col} <= ${value as never}`;
+    }
+  };
+  const whereClause = (conditions: Condition[]): Fragment =>
+    conditions.length === 0 ? sql`` : sql`where ${join(conditions.map(condition), 'and')}`;
+  const orderClause = (keys: SortKey[]): Fragment =>
+    keys.length === 0
+      ? sql``
+      : sql`order by ${join(
+          keys.map((k) => (k.descending ? sql`${sql(k.column)} desc` : sql`${sql(k.column)} asc`)),
+          ',',
+        )}`;
+
+  async function run<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw dbError(error, op, label);
+    }
+  }
+  /** Runs `fn` in a transaction when the client can open one, else on the client itself. */
+  const inTransaction = <T>(fn: (tx: AnySql) => Promise<T>): Promise<T> =>
+    typeof (sql as { begin?: unknown }).begin === 'function'
+      ? (sql.begin((tx) => fn(tx as unknown as AnySql)) as Promise<T>)
+      : fn(sql);
+
+  async function writeGroups(rows: AnyRow[], build: (tx: AnySql, rows: AnyRow[], columns: string[]) => Fragment) {
+    const groups = groupByColumns(rows);
+    const write = async (tx: AnySql) => {
+      const out: AnyRow[] = new Array(rows.length);
+      let kept: AnyRow[] = [];
+      for (const group of groups) {
+        const result = [...(await build(tx, group.rows, group.columns))];
+        if (result.length === group.rows.length)
+          group.indexes.forEach((index, i) => {
+            out[index] = result[i] as AnyRow;
+          });
+        else kept = kept.concat(result); // upsert ... do nothing returns only the inserted rows
+      }
+      return [...out.filter(Boolean), ...kept];
+    };
+    return groups.length === 1 ? write(sql) : inTransaction(write);
+  }
+
+  async function insert(input: Row | readonly Row[]): Promise<Row[]> {
+    const rows = await checkRows(schema, normalizeRows(input, 'insert'), `${name}: insert`);
+    if (rows.length === 0) return [];
+    const written = await run('insert', () =>
+      writeGroups(rows, (tx, group, columns) =>
+        columns.length === 0
+          ? tx`insert into ${table} select from generate_series(1, ${group.length}) returning *`
+          : tx`insert into ${table} ${tx(group, columns)} returning *`,
+      ),
+    );
+    return checkRows(schema, written, `${name}: insert`);
+  }
+
+  async function select(opts: SelectOptions<Row> = {}): Promise<AnyRow[]> {
+    const conditions = normalizeWhere(opts.where);
+    const order = normalizeOrder(opts.orderBy);
+    assertPaging(opts.limit, opts.offset);
+    const columns = opts.columns?.map((c) => assertIdentifier(c));
+    const what = columns ? sql(columns) : sql`*`;
+    const limit = opts.limit === undefined ? sql`` : sql`limit ${opts.limit}`;
+    const offset = opts.offset ? sql`offset ${opts.offset}` : sql``;
+    const rows = await run(
+      'select',
+      async () =>
+        [
+          ...(await sql`select ${what} from ${table} ${whereClause(conditions)} ${orderClause(order)} ${limit} ${offset}`),
+        ] as AnyRow[],
+    );
+    return columns ? rows : checkRows(schema, rows, `${name}: select`);
+  }
+
+  async function update(patch: Partial<Row>, where: Where<Row>, opts?: { all?: boolean }): Promise<Row[]> {
+    const conditions = mutationWhere(where, opts, 'update');
+    const changes = normalizePatch(patch);
+    const columns = Object.keys(changes);
+    const statement = (tx: AnySql) =>
+      tx`update ${table} set ${tx(changes, columns)} ${whereClause(conditions)} returning *` as unknown as Promise<
+        AnyRow[]
+      >;
+    return run('update', () =>
+      // With a schema, the updated rows are checked before the transaction commits.
+      schema
+        ? inTransaction(async (tx) => checkRows(schema, [...(await statement(tx))], `${name}: update`))
+        : statement(sql).then((rows) => [...rows] as Row[]),
+    );
+  }
+
+  async function upsert(input: Row | readonly Row[], opts: UpsertOptions<Row>): Promise<Row[]> {
+    const target = (typeof opts?.onConflict === 'string' ? [opts.onConflict] : [...(opts?.onConflict ?? [])]).map((c) =>
+      assertIdentifier(c),
+    );
+    if (target.length === 0) assertIdentifier(undefined, 'onConflict column');
+    const rows = await checkRows(schema, normalizeRows(input, 'upsert'), `${name}: upsert`);
+    if (rows.length === 0) return [];
+    const written = await run('upsert', () =>
+      writeGroups(rows, (tx, group, columns) => {
+        const updates = columns.filter((c) => !target.includes(c));
+        const action =
+          opts.ignoreDuplicates || updates.length === 0
+            ? sql`do nothing`
+            : sql`do update set ${join(
+                updates.map((c) => sql`${sql(c)} = excluded.${sql(c)}`),
+                ',',
+              )}`;
+        return tx`insert into ${table} ${tx(group, columns)} on conflict (${sql(target)}) ${action} returning *`;
+      }),
+    );
+    return checkRows(schema, written, `${name}: upsert`);
+  }
+
+  async function remove(where: Where<Row>, opts?: { all?: boolean }): Promise<number> {
+    const conditions = mutationWhere(where, opts, 'delete');
+    return run('delete', async () => (await sql`delete from ${table} ${whereClause(conditions)}`).count);
+  }
+
+  return { name, insert, select: select as Table<Row>['select'], update, upsert, delete: remove };
+}

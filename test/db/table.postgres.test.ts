@@ -1,0 +1,88 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresTable } from '../../src/db/postgres/index.js';
+import { isStorageError } from '../../src/index.js';
+import { describeWithService, services, uniquePrefix } from '../helpers/services.js';
+import { type Person, tableContract } from './table-contract.js';
+
+const schema = uniquePrefix('db_table');
+const sql = postgres(services.postgres.url, { max: 2, onnotice: () => {} });
+
+await describeWithService('postgres', 'postgresTable', () => {
+  beforeAll(async () => {
+    await sql`create schema ${sql(schema)}`;
+    await sql`create table ${sql(`${schema}.people`)} (
+      id int primary key, name text not null, age int, email text not null unique, team text)`;
+    await sql`create table ${sql(`${schema}.defaults`)} (
+      id serial primary key, label text not null default 'none', created_at timestamptz not null default now())`;
+  });
+  afterAll(async () => {
+    await sql`drop schema if exists ${sql(schema)} cascade`;
+    await sql.end({ timeout: 5 });
+  });
+
+  tableContract('postgresTable', async (options) => {
+    await sql`truncate ${sql(`${schema}.people`)}`;
+    return postgresTable<Person>(sql, `${schema}.people`, options);
+  });
+
+  describe('postgresTable specifics', () => {
+    it('keeps database defaults for columns a row leaves out, across mixed rows', async () => {
+      const table = postgresTable<{ id?: number; label?: string; created_at?: Date }>(sql, `${schema}.defaults`);
+      const rows = await table.insert([{ label: 'a' }, {}, { label: 'c' }, {}]);
+      expect(rows.map((r) => r.label)).toEqual(['a', 'none', 'c', 'none']);
+      expect(rows.every((r) => r.created_at instanceof Date && typeof r.id === 'number')).toBe(true);
+    });
+
+    it('the injection payload leaves the table intact', async () => {
+      const table = postgresTable<Person>(sql, `${schema}.people`);
+      await table.insert({ id: 900, name: "x'); DROP TABLE people; --", age: 1, email: 'inj@x', team: null });
+      const [{ exists }] = await sql`select to_regclass(${`${schema}.people`}) is not null as exists`;
+      expect(exists).toBe(true);
+      expect(await table.delete({ id: 900 })).toBe(1);
+    });
+
+    it('refuses unsafe table names', () => {
+      for (const bad of ['people; drop table x', 'a"b', 'a.b.c', "o'x", '']) {
+        expect(() => postgresTable(sql, bad)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      }
+    });
+
+    it('maps a missing table to StorageError with the PostgreSQL code kept', async () => {
+      const error = await postgresTable(sql, `${schema}.missing`)
+        .select()
+        .catch((e: unknown) => e);
+      expect(isStorageError(error)).toBe(true);
+      expect((error as { details: Record<string, unknown> }).details).toMatchObject({ code: '42P01', op: 'select' });
+    });
+
+    it('maps invalid input syntax (22P02) and NOT NULL (23502) to ValidationError with details', async () => {
+      const table = postgresTable<Person>(sql, `${schema}.people`);
+      const bad = await table.select({ where: { id: 'abc' as never } }).catch((e: unknown) => e);
+      expect(bad).toMatchObject({ name: 'ValidationError', details: { code: '22P02' } });
+      const missing = await table.insert({ id: 901, age: 1, team: null } as never).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ name: 'ValidationError', details: { code: '23502' } });
+    });
+
+    it('a conflict keeps code, details and constraint', async () => {
+      const table = postgresTable<Person>(sql, `${schema}.people`);
+      await table.insert({ id: 902, name: 'a', age: 1, email: 'same@x', team: null });
+      const error = await table.insert({ id: 903, name: 'b', age: 1, email: 'same@x', team: null }).catch((e) => e);
+      expect(error).toMatchObject({ name: 'ConflictError', code: 'CONFLICT', details: { code: '23505' } });
+      expect(String((error as { details: { details: string } }).details.details)).toContain('same@x');
+      await table.delete({ id: { in: [902, 903] } });
+    });
+
+    it('works inside a caller transaction', async () => {
+      await sql
+        .begin(async (tx) => {
+          const table = postgresTable<Person>(tx as never, `${schema}.people`);
+          await table.insert({ id: 904, name: 'tx', age: 1, email: 'tx@x', team: null });
+          expect((await table.select({ where: { id: 904 } })).length).toBe(1);
+          throw new Error('roll back');
+        })
+        .catch(() => {});
+      expect(await postgresTable<Person>(sql, `${schema}.people`).select({ where: { id: 904 } })).toEqual([]);
+    });
+  });
+});
