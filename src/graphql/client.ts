@@ -1,0 +1,204 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { analyzeDocument, ClientError, GraphQLClient as RequestClient } from 'graphql-request';
+import { type GraphQLErrorEntry, GraphQLResponseError } from '../errors/graphql-response-error.js';
+import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
+import { configError } from '../internal/config.js';
+import { validateWith } from '../internal/schema.js';
+import { httpErrorFrom } from '../rest/attempt.js';
+import { decodeText, readBounded } from '../rest/body.js';
+import { buildHeaders, resolveCommon, runAttempt, runPolicy } from '../rest/transport.js';
+import { parseBaseUrl, redactUrl } from '../rest/url.js';
+import type {
+  BatchOperation,
+  Document,
+  GraphQLClient,
+  GraphQLClientOptions,
+  MutationOptions,
+  OperationOptions,
+} from './types.js';
+
+/** Statuses a GraphQL-over-HTTP server may use for a response that still carries `errors`. */
+const isClientStatus = (status: number) => status >= 400 && status < 500 && ![408, 425, 429].includes(status);
+
+type Outcome = { data: unknown } | { error: GraphQLResponseError };
+
+function responseError(errors: ReadonlyArray<GraphQLErrorEntry>, data: unknown, url: string, status?: number) {
+  const first = errors[0]?.message;
+  return new GraphQLResponseError(`GraphQL error${errors.length > 1 ? 's' : ''}: ${first ?? 'unknown'}`, {
+    errors,
+    data,
+    details: { url, count: errors.length, ...(status === undefined ? {} : { status }) },
+  });
+}
+
+const mutationCache = new WeakMap<object, boolean>();
+const stringCache = new Map<string, boolean>();
+
+/** Whether a document is a mutation (parsed once per document). */
+function isMutation(document: Document): boolean {
+  const cached = typeof document === 'string' ? stringCache.get(document) : mutationCache.get(document);
+  if (cached !== undefined) return cached;
+  const result = analyzeDocument(document as never).isMutation;
+  if (typeof document === 'string') {
+    if (stringCache.size >= 500) stringCache.clear();
+    stringCache.set(document, result);
+  } else mutationCache.set(document, result);
+  return result;
+}
+
+/**
+ * A GraphQL client on graphql-request with the REST client's auth, policy, timeout, events and
+ * typed errors. A response with `errors` throws `GraphQLResponseError` (not retryable, partial
+ * `data` kept); transport failures throw `HttpError`, `TimeoutError`, `NetworkError` or
+ * `AbortError`. Queries are retried by the policy; mutations only with `{ idempotent: true }`.
+ *
+ * @example
+ * ```ts
+ * import { createGraphQLClient } from '@wawagot/integrations/graphql';
+ * import { bearer } from '@wawagot/integrations/rest';
+ *
+ * const graph = createGraphQLClient({ url: 'https://kg.example.com/graphql', auth: bearer(process.env.KG_TOKEN!) });
+ * const { entity } = await graph.query<{ entity: { name: string } }>('query($id: ID!) { entity(id: $id) { name } }', { id: '42' });
+ * ```
+ */
+export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClient {
+  if (!options || typeof options !== 'object') configError('createGraphQLClient needs an options object');
+  const endpoint = parseBaseUrl(options.url, 'url');
+  // parseBaseUrl adds a trailing slash for path joining; the endpoint is used as given.
+  const url = new URL(options.url);
+  url.hash = '';
+  const safeUrl = redactUrl(url);
+  const r = resolveCommon(options, endpoint.host);
+
+  async function run(
+    send: (client: RequestClient, signal: AbortSignal | undefined) => Promise<unknown>,
+    opts: OperationOptions<StandardSchemaV1 | undefined>,
+    idempotent: boolean,
+  ): Promise<unknown> {
+    const timeoutMs = opts.timeoutMs ?? r.timeoutMs;
+    const outcome: Outcome = await runPolicy(
+      r.policy,
+      async (ctx) => {
+        const { headers, secret } = await buildHeaders(r, opts.headers);
+        const info = {
+          method: 'POST',
+          url: safeUrl,
+          timeoutMs,
+          callerSignal: opts.signal,
+          policySignal: ctx.signal,
+          ctx,
+        };
+        const transport = (input: URL | RequestInfo, init: RequestInit = {}) =>
+          runAttempt(
+            r,
+            info,
+            secret,
+            (signal) => {
+              const merged = new Headers(init.headers);
+              for (const [k, v] of headers) merged.set(k, v);
+              return (r.options.fetch ?? fetch)(input, { ...init, headers: merged, signal });
+            },
+            async (response) => {
+              if (!response.ok && !isClientStatus(response.status)) {
+                throw await httpErrorFrom(response, info, r.clock.now(), secret);
+              }
+              const text = decodeText(await readBounded(response, r.maxBodyBytes, `POST ${safeUrl}`));
+              if (!response.ok && !/"errors"\s*:/.test(text)) {
+                const excerpt = new Response(text.slice(0, 1024), {
+                  status: response.status,
+                  headers: response.headers,
+                });
+                throw await httpErrorFrom(excerpt, info, r.clock.now(), secret);
+              }
+              return new Response(text, { status: response.status, headers: response.headers });
+            },
+            false,
+            true,
+          );
+        const client = new RequestClient(url.href, { fetch: transport as typeof fetch, errorPolicy: 'all' });
+        try {
+          return { data: await send(client, undefined) };
+        } catch (error) {
+          if (isIntegrationError(error)) throw error;
+          if (error instanceof ClientError && Array.isArray(error.response.errors)) {
+            const errors = error.response.errors as unknown as GraphQLErrorEntry[];
+            return { error: responseError(errors, error.response.data, safeUrl, error.response.status) };
+          }
+          throw new IntegrationError(`POST ${safeUrl}: not a GraphQL response`, {
+            code: 'INVALID_RESPONSE',
+            cause: error,
+            details: { url: safeUrl },
+          });
+        }
+      },
+      opts.signal,
+      idempotent,
+    );
+    if ('error' in outcome) throw outcome.error;
+    return outcome.data;
+  }
+
+  async function operation(
+    document: Document,
+    variables: Record<string, unknown> | undefined,
+    opts: MutationOptions<StandardSchemaV1 | undefined>,
+    mutation: boolean,
+  ) {
+    if (typeof document !== 'string' && (typeof document !== 'object' || document === null)) {
+      configError('document must be a string or a DocumentNode');
+    }
+    if (!mutation && isMutation(document)) {
+      throw new IntegrationError('query() was given a mutation; use mutate() so it is not retried unsafely', {
+        code: 'UNSAFE_OPERATION',
+      });
+    }
+    const result = (await run(
+      async (client) => {
+        const raw = await client.rawRequest({ query: document as string, variables: variables as object });
+        const errors = raw.errors as unknown as GraphQLErrorEntry[] | undefined;
+        if (errors && errors.length > 0) return { __errors: errors, data: raw.data };
+        return raw.data;
+      },
+      opts,
+      !mutation || opts.idempotent === true,
+    )) as { __errors?: GraphQLErrorEntry[]; data?: unknown } | undefined;
+    if (result && typeof result === 'object' && '__errors' in result && result.__errors) {
+      throw responseError(result.__errors, result.data, safeUrl);
+    }
+    return opts.schema ? validateWith(opts.schema, result, `GraphQL ${safeUrl} data`, { url: safeUrl }) : result;
+  }
+
+  async function batch(operations: ReadonlyArray<BatchOperation>, opts: MutationOptions = {}): Promise<unknown[]> {
+    if (!Array.isArray(operations) || operations.length === 0)
+      configError('batch needs a non-empty array of operations');
+    const idempotent = opts.idempotent === true || !operations.some((op) => isMutation(op.document));
+    const results = await run(
+      (client) =>
+        client.batchRequests(
+          operations.map((op) => ({ document: op.document as string, variables: op.variables as object })),
+        ) as Promise<unknown>,
+      opts,
+      idempotent,
+    );
+    if (!Array.isArray(results) || results.length !== operations.length) {
+      throw new IntegrationError(`POST ${safeUrl}: the server did not answer the batch with one result per operation`, {
+        code: 'INVALID_RESPONSE',
+        details: { url: safeUrl },
+      });
+    }
+    const entries = results as Array<{ data?: unknown; errors?: GraphQLErrorEntry[] }>;
+    const errors = entries.flatMap((e, index) =>
+      (e.errors ?? []).map((err) => ({ ...err, extensions: { ...err.extensions, batchIndex: index } })),
+    );
+    const data = entries.map((e) => e.data);
+    if (errors.length > 0) throw responseError(errors, data, safeUrl);
+    return data;
+  }
+
+  return {
+    name: r.name,
+    query: (document, variables, opts = {}) => operation(document, variables, opts, false) as never,
+    mutate: (document, variables, opts = {}) => operation(document, variables, opts, true) as never,
+    batch,
+  };
+}

@@ -1,0 +1,141 @@
+import { AbortError } from '../errors/abort-error.js';
+import { HttpError } from '../errors/http-error.js';
+import { isIntegrationError } from '../errors/integration-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import type { Clock } from '../types.js';
+import { readExcerpt } from './body.js';
+
+/**
+ * The signal of one attempt: aborted by the caller, by an outer policy, or by the per-attempt
+ * timeout. `done()` clears the timer and listeners; `disarm()` only clears the timer (for a
+ * body handed to the caller, which the caller's signal must still be able to abort).
+ */
+export interface AttemptScope {
+  readonly signal: AbortSignal;
+  readonly timedOut: boolean;
+  done(): void;
+  disarm(): void;
+  /** Aborts the request (closing a body still being read), then `done()`. */
+  abort(): void;
+}
+
+export function attemptScope(
+  signals: ReadonlyArray<AbortSignal | undefined>,
+  timeoutMs: number,
+  clock: Clock,
+): AttemptScope {
+  const controller = new AbortController();
+  let timedOut = false;
+  let handle: unknown;
+  const linked: AbortSignal[] = [];
+  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  for (const s of signals) {
+    if (!s || linked.includes(s)) continue;
+    if (s.aborted) controller.abort(s.reason);
+    else {
+      s.addEventListener('abort', onAbort, { once: true });
+      linked.push(s);
+    }
+  }
+  if (timeoutMs > 0 && !controller.signal.aborted) {
+    handle = clock.setTimeout(() => {
+      timedOut = true;
+      controller.abort(new TimeoutError(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  }
+  const disarm = () => {
+    if (handle !== undefined) clock.clearTimeout(handle);
+    handle = undefined;
+  };
+  const done = () => {
+    disarm();
+    for (const s of linked) s.removeEventListener('abort', onAbort);
+    linked.length = 0;
+  };
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    disarm,
+    done,
+    abort() {
+      done();
+      controller.abort();
+    },
+  };
+}
+
+/** What the error mappers need to know about the call. */
+export interface CallInfo {
+  method: string;
+  /** Already redacted. */
+  url: string;
+  timeoutMs: number;
+  /** The caller's own signal, to tell an abort from an outer policy's cancel. */
+  callerSignal?: AbortSignal | undefined;
+  /** The policy's signal for this attempt. */
+  policySignal?: AbortSignal | undefined;
+}
+
+/**
+ * Maps anything thrown while fetching or reading a body: our own errors pass through; a fired
+ * timeout is `TimeoutError`; a caller abort is `AbortError`; an outer policy's cancel keeps its
+ * reason; anything else (reset, refused, DNS, "terminated") is a retryable `NetworkError`.
+ * Foreign messages are not copied: they may echo headers or URLs.
+ */
+export function transportError(error: unknown, scope: AttemptScope, info: CallInfo): Error {
+  if (isIntegrationError(error)) return error;
+  const what = `${info.method} ${info.url}`;
+  if (scope.timedOut) {
+    return new TimeoutError(`${what} timed out after ${info.timeoutMs} ms`, {
+      cause: error,
+      details: { method: info.method, url: info.url, timeoutMs: info.timeoutMs },
+    });
+  }
+  for (const signal of [info.callerSignal, info.policySignal, scope.signal]) {
+    if (!signal?.aborted) continue;
+    // An outer policy (timeout) aborts with its own error; a plain abort becomes AbortError.
+    const reason: unknown = signal.reason;
+    return isIntegrationError(reason) ? reason : new AbortError(`${what} was aborted`, { cause: reason });
+  }
+  return new NetworkError(`${what} failed: network error`, {
+    cause: error,
+    details: { method: info.method, url: info.url },
+  });
+}
+
+const RETRY_AFTER_SECONDS = /^\d+(\.\d+)?$/;
+
+/** `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date; else undefined. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const text = value.trim();
+  if (RETRY_AFTER_SECONDS.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Builds the `HttpError` of a non-2xx response; `secret` (the auth value) is scrubbed from the excerpt. */
+export async function httpErrorFrom(
+  response: Response,
+  info: CallInfo,
+  now: number,
+  secret: string | undefined,
+): Promise<HttpError> {
+  let excerpt = await readExcerpt(response);
+  if (excerpt && secret) {
+    excerpt = excerpt.split(secret).join('REDACTED');
+    const bare = secret.replace(/^(Bearer|Basic) /, '');
+    if (bare.length >= 8) excerpt = excerpt.split(bare).join('REDACTED');
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+  return new HttpError(`${info.method} ${info.url} failed with HTTP ${response.status}`, {
+    status: response.status,
+    method: info.method,
+    url: info.url,
+    ...(excerpt === undefined ? {} : { bodyExcerpt: excerpt }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}

@@ -1,0 +1,98 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import ky from 'ky';
+import { configError } from '../internal/config.js';
+import { validateWith } from '../internal/schema.js';
+import { decodeText, parseJson, readBounded } from './body.js';
+import { kyOptions, requestBody } from './request-body.js';
+import { openStream } from './stream.js';
+import { buildHeaders, isIdempotentMethod, resolveCommon, runAttempt, runPolicy } from './transport.js';
+import type { RequestOptions, RestClient, RestClientOptions, StreamOptions } from './types.js';
+import { parseBaseUrl, redactUrl, resolveUrl } from './url.js';
+
+const RESPONSE_TYPES = new Set(['json', 'text', 'bytes', 'response']);
+
+/**
+ * A REST client for one service, built on ky: safe paths under `baseUrl`, auth per attempt,
+ * a per-attempt timeout, retries from `policy` only (ky's own retry and timeout are off),
+ * typed errors, bounded bodies, optional Standard Schema validation and `http.*` events.
+ *
+ * @example
+ * ```ts
+ * import { createRestClient, bearer } from '@wawagot/integrations/rest';
+ * import { z } from 'zod';
+ *
+ * const api = createRestClient({ baseUrl: 'https://api.example.com/v1', auth: bearer(process.env.API_TOKEN!) });
+ * const user = await api.get('/users/:id', { params: { id: 42 }, schema: z.object({ id: z.number(), name: z.string() }) });
+ * await api.post('/orders', { json: { sku: 'A1' }, idempotencyKey: true }); // retried safely
+ * ```
+ */
+export function createRestClient(options: RestClientOptions): RestClient {
+  if (!options || typeof options !== 'object') configError('createRestClient needs an options object');
+  const base = parseBaseUrl(options.baseUrl);
+  const r = resolveCommon(options, base.host);
+  const http = ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  async function request(method: string, path: string, opts: RequestOptions<StandardSchemaV1 | undefined> = {}) {
+    method = method.toUpperCase();
+    const responseType = opts.responseType ?? 'json';
+    if (!RESPONSE_TYPES.has(responseType)) configError(`responseType must be json, text, bytes or response`);
+    const url = resolveUrl(base, path, opts.params, opts.searchParams);
+    const body = requestBody(method, opts);
+    const safeUrl = redactUrl(url);
+    const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
+    const timeoutMs = opts.timeoutMs ?? r.timeoutMs;
+    const where = `${method} ${safeUrl}`;
+    const result = await runPolicy(
+      r.policy,
+      async (ctx) => {
+        const { headers, secret } = await buildHeaders(r, opts.headers);
+        if (key !== undefined) headers.set('idempotency-key', key);
+        if (responseType === 'json' && !headers.has('accept')) headers.set('accept', 'application/json');
+        if (opts.json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+        const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal, policySignal: ctx.signal, ctx };
+        return runAttempt(
+          r,
+          info,
+          secret,
+          (signal) => http(url, kyOptions(method, headers, signal, body)),
+          async (response) => {
+            if (responseType === 'response') return response;
+            const bytes = await readBounded(response, r.maxBodyBytes, where);
+            if (responseType === 'bytes') return bytes;
+            const text = decodeText(bytes);
+            return responseType === 'text'
+              ? text
+              : parseJson(text, where, { method, url: safeUrl, status: response.status });
+          },
+          responseType === 'response',
+        );
+      },
+      opts.signal,
+      key !== undefined || isIdempotentMethod(method),
+    );
+    if (opts.schema && responseType === 'json') {
+      return validateWith(opts.schema, result, `${where} response`, { method, url: safeUrl });
+    }
+    return result;
+  }
+
+  const call = (method: string) => (path: string, opts?: RequestOptions<StandardSchemaV1 | undefined>) =>
+    request(method, path, opts);
+
+  return {
+    name: r.name,
+    baseUrl: redactUrl(base),
+    get: call('GET'),
+    post: call('POST'),
+    put: call('PUT'),
+    patch: call('PATCH'),
+    delete: call('DELETE'),
+    request,
+    stream: (path: string, opts: StreamOptions = {}) => openStream(r, base, http, path, opts),
+  } as RestClient;
+}

@@ -1,0 +1,96 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { KyInstance } from 'ky';
+import { IntegrationError } from '../errors/integration-error.js';
+import { assertNumber } from '../internal/config.js';
+import { type AttemptScope, transportError } from './attempt.js';
+import { kyOptions, requestBody } from './request-body.js';
+import { buildHeaders, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
+import type { SseEvent, StreamOptions } from './types.js';
+import { redactUrl, resolveUrl } from './url.js';
+
+/**
+ * Opens a Server-Sent Events stream. Connecting (up to the response headers) runs under the
+ * client's policy and `timeoutMs`; after that the stream lives until the server ends it, the
+ * loop breaks, or `signal` aborts — each of which cancels the body and aborts the request, so
+ * the connection is closed.
+ */
+export function openStream(
+  r: Resolved,
+  base: URL,
+  http: KyInstance,
+  path: string,
+  opts: StreamOptions,
+): AsyncIterableIterator<SseEvent> {
+  const method = opts.method ?? (opts.json !== undefined || opts.body !== undefined ? 'POST' : 'GET');
+  const url = resolveUrl(base, path, opts.params, opts.searchParams);
+  const body = requestBody(method, opts);
+  const maxEvent = assertNumber('maxEventBytes', opts.maxEventBytes ?? 1024 * 1024, { min: 1, integer: true });
+  const safeUrl = redactUrl(url);
+  const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
+  const timeoutMs = opts.timeoutMs ?? r.timeoutMs;
+
+  async function* events(): AsyncGenerator<SseEvent> {
+    let scope: AttemptScope | undefined;
+    const response = await runPolicy(
+      r.policy,
+      async (ctx) => {
+        const { headers, secret } = await buildHeaders(r, opts.headers);
+        if (key !== undefined) headers.set('idempotency-key', key);
+        if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
+        if (opts.json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+        const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal, policySignal: ctx.signal, ctx };
+        return runAttempt(
+          r,
+          info,
+          secret,
+          (signal) => http(url, kyOptions(method, headers, signal, body)),
+          async (res, s) => {
+            scope = s;
+            return res;
+          },
+          true,
+        );
+      },
+      opts.signal,
+      key !== undefined || isIdempotentMethod(method),
+    );
+    const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal };
+    const reader = response.body?.getReader();
+    if (!reader || !scope) return;
+    const queue: EventSourceMessage[] = [];
+    let failure: IntegrationError | undefined;
+    const parser = createParser({
+      maxBufferSize: maxEvent,
+      onEvent: (event) => queue.push(event),
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') {
+          failure = new IntegrationError(`${method} ${safeUrl}: an event exceeds maxEventBytes (${maxEvent})`, {
+            code: 'PAYLOAD_TOO_LARGE',
+            details: { maxEventBytes: maxEvent },
+          });
+        }
+      },
+    });
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          throw transportError(error, scope, info);
+        }
+        if (chunk.done) break;
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
+        if (failure) throw failure;
+        while (queue.length > 0) yield queue.shift() as EventSourceMessage;
+      }
+    } finally {
+      // Runs on completion, error, `break` and `return()`: release the connection.
+      void reader.cancel().catch(() => {});
+      scope.abort();
+    }
+  }
+
+  return events();
+}

@@ -1,0 +1,151 @@
+import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
+import { systemClock } from '../internal/clock.js';
+import { assertNumber, configError } from '../internal/config.js';
+import { errorInfo } from '../internal/error-info.js';
+import { compose } from '../policies/compose.js';
+import { retry } from '../policies/retry.js';
+import type { Clock, Policy, PolicyContext } from '../types.js';
+import { type AttemptScope, attemptScope, type CallInfo, httpErrorFrom, transportError } from './attempt.js';
+import { DEFAULT_MAX_BODY_BYTES } from './body.js';
+import type { HttpClientOptions } from './types.js';
+
+/** Methods a policy may repeat without an idempotency key. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** True when `method` may be retried without an idempotency key. */
+export function isIdempotentMethod(method: string): boolean {
+  return IDEMPOTENT.has(method);
+}
+
+/** Options after validation, shared by the REST and GraphQL clients. */
+export interface Resolved {
+  name: string;
+  clock: Clock;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  policy: Policy | undefined;
+  headers: Headers;
+  options: HttpClientOptions;
+}
+
+/** Validates the common options once (throws `CONFIG`) and builds the policy chain. */
+export function resolveCommon(options: HttpClientOptions, defaultName: string): Resolved {
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = assertNumber('timeoutMs', options.timeoutMs ?? 30_000);
+  const maxBodyBytes = assertNumber('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
+    min: 1,
+    integer: true,
+  });
+  if (options.auth !== undefined && (typeof options.auth?.value !== 'function' || !options.auth.header)) {
+    configError('auth must be bearer(...), apiKeyHeader(...) or basic(...)');
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') configError('fetch must be a function');
+  const name = options.name ?? defaultName;
+  let headers: Headers;
+  try {
+    headers = new Headers(options.headers);
+  } catch {
+    // The runtime's message may quote the (secret) value.
+    configError('headers contains an invalid header name or value');
+  }
+  for (const p of [options.policy, options.rateLimit]) {
+    if (p && typeof p.execute !== 'function') configError('policy and rateLimit must be policies');
+  }
+  const outer =
+    options.policy === false
+      ? undefined
+      : (options.policy ?? retry({ maxAttempts: 3, name, clock, ...(options.bus ? { bus: options.bus } : {}) }));
+  const chain = [outer, options.rateLimit].filter((p): p is Policy => !!p);
+  return {
+    name,
+    clock,
+    timeoutMs,
+    maxBodyBytes,
+    policy: chain.length === 0 ? undefined : chain.length === 1 ? chain[0] : compose(...chain),
+    headers,
+    options,
+  };
+}
+
+/** Runs `fn` under the policy (or directly), telling it whether the call may be repeated. */
+export function runPolicy<T>(
+  policy: Policy | undefined,
+  fn: (ctx: PolicyContext) => Promise<T>,
+  signal: AbortSignal | undefined,
+  idempotent: boolean,
+): Promise<T> {
+  if (!policy) return fn({ signal: signal ?? neverAborted, attempt: 1 });
+  return policy.execute(fn, { signal, idempotent } as { signal?: AbortSignal });
+}
+
+const neverAborted = /* @__PURE__ */ new AbortController().signal;
+
+/** One attempt's headers: client defaults, call headers, auth. Returns the secret value for scrubbing. */
+export async function buildHeaders(
+  r: Resolved,
+  extra: HeadersInit | undefined,
+): Promise<{ headers: Headers; secret: string | undefined }> {
+  let headers: Headers;
+  try {
+    headers = new Headers(r.headers);
+    if (extra) for (const [k, v] of new Headers(extra)) headers.set(k, v);
+  } catch {
+    throw new IntegrationError('request headers contain an invalid name or value', { code: 'CONFIG' });
+  }
+  const auth = r.options.auth;
+  if (!auth) return { headers, secret: undefined };
+  const secret = await auth.value();
+  try {
+    headers.set(auth.header, secret);
+  } catch {
+    throw new IntegrationError(`auth produced an invalid ${auth.header} header value`, { code: 'CONFIG' });
+  }
+  return { headers, secret };
+}
+
+/** Everything one attempt needs besides the actual fetch. */
+export interface AttemptInfo extends CallInfo {
+  ctx: PolicyContext;
+}
+
+/**
+ * Runs one attempt: opens the scope (timeout + signals), publishes `http.request`, calls
+ * `send`, publishes `http.response`, turns a non-2xx into `HttpError` and hands a 2xx to
+ * `consume`. `keepOpen` leaves the caller's signal linked after success (streamed bodies);
+ * `allStatuses` hands non-2xx responses to `consume` too.
+ */
+export async function runAttempt<T>(
+  r: Resolved,
+  info: AttemptInfo,
+  secret: string | undefined,
+  send: (signal: AbortSignal) => Promise<Response>,
+  consume: (response: Response, scope: AttemptScope) => Promise<T>,
+  keepOpen = false,
+  allStatuses = false,
+): Promise<T> {
+  const { bus, logger } = r.options;
+  const attempt = info.ctx.attempt;
+  const scope = attemptScope([info.callerSignal, info.policySignal], info.timeoutMs, r.clock);
+  const base = { client: r.name, method: info.method, url: info.url };
+  bus?.emit('http.request', { ...base, attempt });
+  const started = r.clock.now();
+  let ok = false;
+  try {
+    const response = await send(scope.signal);
+    const durationMs = r.clock.now() - started;
+    bus?.emit('http.response', { ...base, status: response.status, durationMs, attempt });
+    logger?.debug({ ...base, status: response.status, durationMs, attempt }, 'http response');
+    if (!response.ok && !allStatuses) throw await httpErrorFrom(response, info, r.clock.now(), secret);
+    const result = await consume(response, scope);
+    ok = true;
+    return result;
+  } catch (error) {
+    const mapped = transportError(error, scope, info);
+    if (logger && isIntegrationError(mapped))
+      logger.warn({ ...base, attempt, error: errorInfo(mapped) }, 'http failed');
+    throw mapped;
+  } finally {
+    if (ok && keepOpen) scope.disarm();
+    else scope.done();
+  }
+}
