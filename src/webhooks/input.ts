@@ -1,0 +1,102 @@
+import { AbortError } from '../errors/abort-error.js';
+import { configError } from '../internal/config.js';
+import { utf8 } from './encoding.js';
+import { reject } from './scheme-helpers.js';
+import type { WebhookInput } from './types.js';
+
+const PRINTABLE = /^[\x20-\x7e]*$/;
+const REPEATED = null;
+
+type Raw = string | readonly string[] | undefined | null;
+
+/**
+ * A case-insensitive header lookup over a Fetch `Headers`, a plain object or pairs. A header
+ * given twice (two keys differing in case, a `string[]` of several values, two pairs) or holding
+ * anything but printable ASCII throws `malformed_signature` when a scheme reads it.
+ */
+export function headerReader(headers: unknown): (name: string) => string | undefined {
+  if (headers instanceof Headers) return (name) => clean(headers.get(name));
+  const map = new Map<string, string | typeof REPEATED>();
+  const add = (key: string, value: Raw) => {
+    if (value === undefined || value === null) return;
+    const name = key.toLowerCase();
+    const one = typeof value === 'string' ? value : value.length === 1 ? value[0] : REPEATED;
+    map.set(name, map.has(name) || one === undefined ? REPEATED : one);
+  };
+  if (Array.isArray(headers)) {
+    for (const pair of headers as Array<[string, string]>) add(String(pair[0]), pair[1]);
+  } else if (headers && typeof headers === 'object') {
+    for (const key of Object.keys(headers)) add(key, (headers as Record<string, Raw>)[key]);
+  } else {
+    configError('verifyWebhook: headers must be a Headers, an object or an array of pairs');
+  }
+  return (name) => {
+    const value = map.get(name);
+    if (value === REPEATED) reject('malformed_signature', `repeated ${name} header`);
+    return clean(value);
+  };
+}
+
+function clean(value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (!PRINTABLE.test(trimmed)) reject('malformed_signature', 'header is not printable ASCII');
+  return trimmed || undefined;
+}
+
+/**
+ * Reads a body stream into one buffer, refusing (`payload_too_large`) as soon as it passes
+ * `maxBytes`: a declared `Content-Length` over the limit is refused before reading anything, and
+ * the stream is cancelled at the first chunk past it.
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) {
+    request.body?.cancel().catch(() => undefined);
+    reject('payload_too_large');
+  }
+  if (request.bodyUsed) configError('verifyWebhook: the request body was already read');
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch (cause) {
+      throw new AbortError('the request body could not be read', { cause });
+    }
+    if (step.done) break;
+    total += step.value.byteLength;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => undefined);
+      reject('payload_too_large');
+    }
+    chunks.push(step.value);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}
+
+/** The raw body bytes and the header lookup of any accepted input. */
+export async function readInput(
+  input: WebhookInput,
+  maxBytes: number,
+): Promise<{ body: Uint8Array; header: (name: string) => string | undefined }> {
+  if (typeof (input as Request)?.arrayBuffer === 'function') {
+    const request = input as Request;
+    return { body: await readBody(request, maxBytes), header: headerReader(request.headers) };
+  }
+  const raw = (input as { body?: unknown })?.body;
+  const body = typeof raw === 'string' ? utf8(raw) : raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+  if (!(body instanceof Uint8Array)) configError('verifyWebhook: body must be a string or a Uint8Array');
+  if (body.byteLength > maxBytes) reject('payload_too_large');
+  return { body, header: headerReader((input as { headers: unknown }).headers) };
+}

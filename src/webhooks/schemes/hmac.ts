@@ -1,0 +1,63 @@
+import { configError } from '../../internal/config.js';
+import { fromBase64, fromHex, toBase64, toHex } from '../encoding.js';
+import type { HmacAlgorithm } from '../hmac.js';
+import { need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import type { WebhookScheme, WebhookSecret } from '../types.js';
+
+/** Options of {@link hmac}. */
+export interface HmacSchemeOptions {
+  /** Header carrying the signature, e.g. `x-signature`. */
+  header: string;
+  /** Hash function. @default 'SHA-256' */
+  algorithm?: HmacAlgorithm;
+  /** How the digest is written (hex in either case). @default 'hex' */
+  encoding?: 'hex' | 'base64';
+  /** Text before the digest, e.g. `sha256=`. @default '' */
+  prefix?: string;
+  /** Header carrying the delivery id, if the sender sends one. */
+  idHeader?: string;
+  /** The shared secret(s). */
+  secret: WebhookSecret;
+}
+
+const LENGTHS: Record<HmacAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 };
+
+/**
+ * Any "HMAC of the body in one header" scheme (automation services, internal senders).
+ *
+ * @example
+ * ```ts
+ * const scheme = hmac({ header: 'x-n8n-signature', prefix: 'sha256=', secret: process.env.N8N_SECRET });
+ * const { payload } = await verifyWebhook(request, scheme);
+ * ```
+ */
+export function hmac(options: HmacSchemeOptions): WebhookScheme {
+  const { algorithm = 'SHA-256', encoding = 'hex', prefix = '', idHeader } = options ?? {};
+  const header = options?.header?.toLowerCase();
+  const length = LENGTHS[algorithm];
+  if (!header) configError('hmac: header is required');
+  if (!length) configError('hmac: algorithm must be SHA-256, SHA-512 or SHA-1');
+  if (encoding !== 'hex' && encoding !== 'base64') configError('hmac: encoding must be hex or base64');
+  if (typeof prefix !== 'string') configError('hmac: prefix must be a string');
+  const keys = secretKeys('hmac', options.secret, undefined, algorithm);
+  return {
+    name: 'hmac',
+    async verify(m) {
+      needKeys(keys);
+      const signature = need(m, header);
+      if (!signature.startsWith(prefix)) reject('malformed_signature');
+      const value = signature.slice(prefix.length);
+      const digest = encoding === 'hex' ? fromHex(value, true) : fromBase64(value);
+      await verifyDigest(keys, [m.body], digest?.length === length ? [digest] : []);
+      return { id: idHeader ? m.header(idHeader) : undefined };
+    },
+    async sign(body, { id }) {
+      const digest = await signingKey(keys).sign([body]);
+      const headers: Record<string, string> = {
+        [header]: prefix + (encoding === 'hex' ? toHex(digest) : toBase64(digest)),
+      };
+      if (idHeader && id !== undefined) headers[idHeader] = id;
+      return headers;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { fromBase64, toBase64, utf8 } from '../encoding.js';
+import { checkTime, need, needKeys, parseTime, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import type { WebhookScheme, WebhookSecret } from '../types.js';
+
+/** Options of {@link standardWebhooks}. */
+export interface StandardWebhooksOptions {
+  /** `whsec_`-prefixed base64 secret(s), as Svix and Standard Webhooks issue them. */
+  secret: WebhookSecret;
+}
+
+const PREFIX = 'whsec_';
+
+/**
+ * The Standard Webhooks scheme (Svix-compatible): `webhook-id`, `webhook-timestamp` and
+ * `webhook-signature` (`v1,<base64>` entries separated by spaces, any may match), HMAC-SHA256
+ * of `id.timestamp.body`. The `svix-*` header names are accepted too.
+ *
+ * @example
+ * ```ts
+ * const scheme = standardWebhooks({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+ * const { id, payload } = await verifyWebhook(request, scheme);
+ * ```
+ */
+export function standardWebhooks(options: StandardWebhooksOptions): WebhookScheme {
+  const keys = secretKeys('standardWebhooks', options?.secret, (s) =>
+    fromBase64(s.startsWith(PREFIX) ? s.slice(PREFIX.length) : s),
+  );
+  return {
+    name: 'standard-webhooks',
+    async verify(m) {
+      needKeys(keys);
+      const prefix = m.header('webhook-signature') === undefined && m.header('svix-signature') ? 'svix-' : 'webhook-';
+      const signature = need(m, `${prefix}signature`);
+      const id = need(m, `${prefix}id`);
+      const timestamp = need(m, `${prefix}timestamp`);
+      const seconds = parseTime(timestamp);
+      const candidates: Uint8Array[] = [];
+      for (const entry of signature.split(' ')) {
+        if (!entry.startsWith('v1,')) continue;
+        const digest = fromBase64(entry.slice(3));
+        if (digest?.length === 32) candidates.push(digest);
+      }
+      await verifyDigest(keys, [utf8(`${id}.${timestamp}.`), m.body], candidates);
+      checkTime(seconds * 1000, m);
+      return { id, timestamp: seconds };
+    },
+    async sign(body, { id = `msg_${crypto.randomUUID()}`, timestamp, now }) {
+      const ts = String(timestamp ?? Math.floor(now / 1000));
+      const digest = await signingKey(keys).sign([utf8(`${id}.${ts}.`), body]);
+      return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${toBase64(digest)}` };
+    },
+  };
+}

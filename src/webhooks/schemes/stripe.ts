@@ -1,0 +1,62 @@
+import { fromHex, toHex, utf8 } from '../encoding.js';
+import {
+  checkTime,
+  need,
+  needKeys,
+  parseTime,
+  reject,
+  secretKeys,
+  signingKey,
+  verifyDigest,
+} from '../scheme-helpers.js';
+import type { WebhookScheme, WebhookSecret } from '../types.js';
+
+/** Options of {@link stripe}. */
+export interface StripeOptions {
+  /** The endpoint's signing secret(s) (`whsec_...`). */
+  secret: WebhookSecret;
+}
+
+/**
+ * Stripe's scheme: `Stripe-Signature: t=<seconds>,v1=<hex>[,v1=<hex>...]`, HMAC-SHA256 of
+ * `t.body`. The delivery id is the event's `id` (from the payload).
+ *
+ * @example
+ * ```ts
+ * const event = await verifyWebhook(request, stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET }));
+ * ```
+ */
+export function stripe(options: StripeOptions): WebhookScheme {
+  const keys = secretKeys('stripe', options?.secret);
+  return {
+    name: 'stripe',
+    payloadId: true,
+    async verify(m) {
+      needKeys(keys);
+      let t: string | undefined;
+      const candidates: Uint8Array[] = [];
+      for (const item of need(m, 'stripe-signature').split(',')) {
+        const eq = item.indexOf('=');
+        if (eq < 1) reject('malformed_signature');
+        const key = item.slice(0, eq);
+        const value = item.slice(eq + 1);
+        if (key === 't') {
+          if (t !== undefined) reject('malformed_signature', 'repeated timestamp');
+          t = value;
+        } else if (key === 'v1') {
+          const digest = fromHex(value);
+          if (digest?.length === 32) candidates.push(digest);
+        }
+      }
+      const seconds = parseTime(t ?? reject('malformed_signature', 'missing timestamp'));
+      await verifyDigest(keys, [utf8(`${t}.`), m.body], candidates);
+      checkTime(seconds * 1000, m);
+      return { timestamp: seconds };
+    },
+    async sign(body, { timestamp, now }) {
+      const t = String(timestamp ?? Math.floor(now / 1000));
+      const digest = await signingKey(keys).sign([utf8(`${t}.`), body]);
+      return { 'stripe-signature': `t=${t},v1=${toHex(digest)}` };
+    },
+  };
+}
