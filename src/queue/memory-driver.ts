@@ -187,12 +187,14 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       l.hooks = processOptions;
       l.pq = new PQueue({
         concurrency,
-        autoStart: !l.paused,
+        // Started after the backlog is in, so priorities order it as a whole.
+        autoStart: false,
         ...(rateLimit ? { intervalCap: rateLimit.max, interval: rateLimit.durationMs } : {}),
       });
       const backlog = l.backlog;
       l.backlog = [];
       for (const entry of backlog) ready(l, entry);
+      if (!l.paused) l.pq.start();
     },
 
     async deadLetters(queue, limit) {

@@ -1,0 +1,394 @@
+import { afterEach, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createBus } from '../../src/bus/create-bus.js';
+import type { SystemEvents } from '../../src/bus/system-events.js';
+import type { EnvelopeOf } from '../../src/bus/types.js';
+import { IntegrationError, isIntegrationError } from '../../src/errors/integration-error.js';
+import { isNotFoundError } from '../../src/errors/not-found-error.js';
+import { isValidationError } from '../../src/errors/validation-error.js';
+import { constant, exponential } from '../../src/policies/backoff.js';
+import { createQueue, type Job, type Queue, type QueueDriver } from '../../src/queue/index.js';
+
+/** What each driver's test file provides to the shared suite. */
+export interface ContractSetup {
+  /** A fresh driver; the suite closes it after each test. */
+  makeDriver(): QueueDriver;
+}
+
+type Queues = {
+  ai_tasks: { prompt: string };
+  automation_tasks: { flowId: string; step?: number };
+  voice_tasks: { callId: string };
+};
+
+/** Polls `check` until it returns true (or fails the test after `timeoutMs`). */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The behaviour every `QueueDriver` must show through `createQueue`. Each driver's test file
+ * calls this once; nothing here knows which backend runs.
+ */
+export function queueContract(setup: ContractSetup): void {
+  let open: Array<Queue<Queues>> = [];
+  afterEach(async () => {
+    await Promise.all(open.map((q) => q.close({ drain: false })));
+    open = [];
+  });
+
+  function make(extra: Partial<Parameters<typeof createQueue<Queues>>[0]> = {}) {
+    const bus = createBus();
+    const events: Array<EnvelopeOf<SystemEvents>> = [];
+    bus.subscribe('*', (e) => {
+      if (e.type.startsWith('queue.')) events.push(e);
+    });
+    const queue = createQueue<Queues>({
+      driver: setup.makeDriver(),
+      bus,
+      schemas: { automation_tasks: z.object({ flowId: z.string().min(1), step: z.number().int().optional() }) },
+      ...extra,
+    });
+    open.push(queue);
+    const of = <K extends keyof SystemEvents>(type: K) =>
+      events.filter((e) => e.type === type).map((e) => e.data as SystemEvents[K]);
+    return { queue, bus, events, of };
+  }
+
+  it('delivers a job to its handler with id, name, payload, attempt and signal, and publishes events', async () => {
+    const { queue, of } = make();
+    const seen: Array<Job<Queues['ai_tasks']>> = [];
+    await queue.process('ai_tasks', (job) => {
+      seen.push(job);
+    });
+    const { id } = await queue.send('ai_tasks', { prompt: 'summarise the call' });
+    await until(() => of('queue.completed').length === 1, 10_000, 'completion');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ id, name: 'ai_tasks', payload: { prompt: 'summarise the call' }, attempt: 1 });
+    expect(seen[0]?.signal).toBeInstanceOf(AbortSignal);
+    expect(of('queue.enqueued')).toEqual([{ queue: 'ai_tasks', jobId: id }]);
+    const done = of('queue.completed')[0];
+    expect(done).toMatchObject({ queue: 'ai_tasks', jobId: id, attempt: 1 });
+    expect(done?.durationMs).toBeGreaterThanOrEqual(0);
+    await until(async () => (await queue.counts('ai_tasks')).completed === 1, 5_000, 'completed count');
+  });
+
+  it('rejects a payload failing its schema with ValidationError and enqueues nothing', async () => {
+    const { queue, of } = make();
+    const canary = 'sk-canary-3f9a1c';
+    const error = await queue
+      .send('automation_tasks', { flowId: '', apiKey: canary } as unknown as Queues['automation_tasks'])
+      .catch((e: unknown) => e);
+    expect(isValidationError(error)).toBe(true);
+    expect(JSON.stringify((error as IntegrationError).toJSON())).not.toContain(canary);
+    expect((error as Error).message).not.toContain(canary);
+    const batch = await queue
+      .sendMany('automation_tasks', [{ payload: { flowId: 'ok' } }, { payload: { flowId: 'bad', step: 1.5 } }])
+      .catch((e: unknown) => e);
+    expect(isValidationError(batch)).toBe(true);
+    expect(of('queue.enqueued')).toEqual([]);
+    expect(await queue.counts('automation_tasks')).toMatchObject({ waiting: 0, delayed: 0, active: 0 });
+  });
+
+  it('refuses payloads that are not JSON-serialisable before enqueueing', async () => {
+    const { queue, of } = make();
+    const cyclic: Record<string, unknown> = { prompt: 'x' };
+    cyclic.self = cyclic;
+    for (const payload of [cyclic, { prompt: 10n }, undefined]) {
+      const error = await queue.send('ai_tasks', payload as unknown as Queues['ai_tasks']).catch((e: unknown) => e);
+      expect(isIntegrationError(error) && error.code).toBe('NOT_SERIALIZABLE');
+    }
+    expect(of('queue.enqueued')).toEqual([]);
+    expect((await queue.counts('ai_tasks')).waiting).toBe(0);
+  });
+
+  it('throws CONFIG for bad options, at creation and per call, without enqueueing', async () => {
+    const { queue, of } = make();
+    const bad = [
+      { attempts: 0 },
+      { attempts: 1.5 },
+      { priority: 0 },
+      { priority: 3_000_000 },
+      { jobId: '42' },
+      { jobId: 'a:b' },
+      { jobId: '' },
+      { delayMs: -1 },
+      { timeoutMs: 0 },
+      { backoff: { type: 'linear' } },
+    ];
+    for (const options of bad) {
+      const error = await queue.send('ai_tasks', { prompt: 'x' }, options as never).catch((e: unknown) => e);
+      expect(isIntegrationError(error) && error.code, JSON.stringify(options)).toBe('CONFIG');
+    }
+    const badName = await queue.send('bad name!' as 'ai_tasks', { prompt: 'x' }).catch((e: unknown) => e);
+    expect(isIntegrationError(badName) && badName.code).toBe('CONFIG');
+    expect(of('queue.enqueued')).toEqual([]);
+    const driver = setup.makeDriver();
+    try {
+      expect(() => createQueue({ driver, defaultJob: { attempts: -1 } })).toThrow(
+        expect.objectContaining({ code: 'CONFIG' }),
+      );
+      expect(() => createQueue({ driver: {} as QueueDriver })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      const q = createQueue<Queues>({ driver });
+      await expect(q.process('ai_tasks', () => {}, { concurrency: 0 })).rejects.toMatchObject({ code: 'CONFIG' });
+      await expect(q.deadLetters('ai_tasks', { limit: 0 })).rejects.toMatchObject({ code: 'CONFIG' });
+    } finally {
+      await driver.close({ drain: false });
+    }
+  });
+
+  it('retries a failing handler with backoff until it succeeds', async () => {
+    const { queue, of } = make({ defaultJob: { attempts: 3, backoff: constant(20) } });
+    const attempts: number[] = [];
+    await queue.process('ai_tasks', (job) => {
+      attempts.push(job.attempt);
+      if (job.attempt < 3) throw new Error(`flaky ${job.attempt}`);
+    });
+    const { id } = await queue.send('ai_tasks', { prompt: 'retry me' });
+    await until(() => of('queue.completed').length === 1, 10_000, 'completion after retries');
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(of('queue.failed').map((f) => [f.jobId, f.attempt, f.retrying, f.error.message])).toEqual([
+      [id, 1, true, 'flaky 1'],
+      [id, 2, true, 'flaky 2'],
+    ]);
+    expect(of('queue.completed')[0]).toMatchObject({ jobId: id, attempt: 3 });
+    expect(of('queue.dead_lettered')).toEqual([]);
+  });
+
+  it('honours an exponential backoff per job', async () => {
+    const { queue, of } = make();
+    const attempts: number[] = [];
+    await queue.process('ai_tasks', (job) => {
+      attempts.push(job.attempt);
+      if (job.attempt === 1) throw new Error('first try fails');
+    });
+    await queue.send(
+      'ai_tasks',
+      { prompt: 'x' },
+      { attempts: 2, backoff: exponential({ initial: 30, jitter: 'none' }) },
+    );
+    await until(() => of('queue.completed').length === 1, 10_000, 'completion');
+    expect(attempts).toEqual([1, 2]);
+  });
+
+  it('dead-letters a poison job after exactly `attempts` tries, keeps its error, and retries it on demand', async () => {
+    const { queue, of } = make();
+    let calls = 0;
+    let healed = false;
+    await queue.process('voice_tasks', () => {
+      calls++;
+      if (!healed) throw new IntegrationError('carrier refused the call', { code: 'INVALID_RESPONSE' });
+    });
+    const { id } = await queue.send('voice_tasks', { callId: 'c_1' }, { attempts: 3, backoff: constant(5) });
+    await until(() => of('queue.dead_lettered').length === 1, 10_000, 'dead letter');
+    expect(calls).toBe(3);
+    expect(of('queue.dead_lettered')[0]).toEqual({
+      queue: 'voice_tasks',
+      jobId: id,
+      attempts: 3,
+      error: { name: 'IntegrationError', message: 'carrier refused the call', code: 'INVALID_RESPONSE' },
+    });
+    expect(of('queue.failed').map((f) => f.retrying)).toEqual([true, true, false]);
+    const [letter] = await queue.deadLetters('voice_tasks', { limit: 10 });
+    expect(letter).toMatchObject({ id, queue: 'voice_tasks', payload: { callId: 'c_1' }, attempts: 3 });
+    expect(letter?.error).toMatchObject({
+      name: 'IntegrationError',
+      message: 'carrier refused the call',
+      code: 'INVALID_RESPONSE',
+    });
+    expect(letter?.error.stack).toContain('carrier refused the call');
+    expect(letter?.failedAt).toBeGreaterThan(0);
+    expect(await queue.counts('voice_tasks')).toMatchObject({ dead: 1, failed: 1, waiting: 0, active: 0 });
+
+    healed = true;
+    await queue.retryDeadLetter('voice_tasks', id);
+    await until(() => of('queue.completed').length === 1, 10_000, 'completion after retry');
+    expect(calls).toBe(4);
+    expect(of('queue.completed')[0]).toMatchObject({ jobId: id, attempt: 1 });
+    expect(await queue.deadLetters('voice_tasks')).toEqual([]);
+    await until(async () => (await queue.counts('voice_tasks')).dead === 0, 5_000, 'dead count');
+    const missing = await queue.retryDeadLetter('voice_tasks', 'no-such-job').catch((e: unknown) => e);
+    expect(isNotFoundError(missing)).toBe(true);
+  });
+
+  it('aborts the signal of a handler that outlives timeoutMs and counts the try as failed', async () => {
+    const { queue, of } = make();
+    const reasons: unknown[] = [];
+    await queue.process('ai_tasks', (job) => {
+      return new Promise<void>((resolve) => {
+        job.signal.addEventListener('abort', () => {
+          reasons.push(job.signal.reason);
+          resolve();
+        });
+      });
+    });
+    const { id } = await queue.send('ai_tasks', { prompt: 'slow' }, { timeoutMs: 50 });
+    await until(() => of('queue.dead_lettered').length === 1, 10_000, 'dead letter after timeout');
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatchObject({ code: 'TIMEOUT' });
+    expect(of('queue.failed')[0]).toMatchObject({ jobId: id, attempt: 1, retrying: false, error: { code: 'TIMEOUT' } });
+    expect(of('queue.completed')).toEqual([]);
+  });
+
+  it('enqueues a jobId once, whether sent twice or twice in one batch', async () => {
+    const { queue, of } = make();
+    const payloads: string[] = [];
+    await queue.send('ai_tasks', { prompt: 'first' }, { jobId: 'evt_1' });
+    await queue.send('ai_tasks', { prompt: 'second' }, { jobId: 'evt_1' });
+    await queue.sendMany('ai_tasks', [
+      { payload: { prompt: 'third' }, options: { jobId: 'evt_2' } },
+      { payload: { prompt: 'fourth' }, options: { jobId: 'evt_2' } },
+    ]);
+    expect((await queue.counts('ai_tasks')).waiting).toBe(2);
+    await queue.process('ai_tasks', (job) => {
+      payloads.push(job.payload.prompt);
+    });
+    await until(() => of('queue.completed').length === 2, 10_000, 'two completions');
+    await pause(100);
+    expect(payloads.sort()).toEqual(['first', 'third']);
+    await queue.send('ai_tasks', { prompt: 'again' }, { jobId: 'evt_1' });
+    await pause(100);
+    expect(payloads).toHaveLength(2);
+  });
+
+  it('runs prioritised jobs in priority order, unprioritised ones first', async () => {
+    const { queue, of } = make();
+    const order: string[] = [];
+    await queue.send('ai_tasks', { prompt: 'p3' }, { priority: 3 });
+    await queue.send('ai_tasks', { prompt: 'p1' }, { priority: 1 });
+    await queue.send('ai_tasks', { prompt: 'none' });
+    await queue.send('ai_tasks', { prompt: 'p2' }, { priority: 2 });
+    await queue.process('ai_tasks', (job) => {
+      order.push(job.payload.prompt);
+    });
+    await until(() => of('queue.completed').length === 4, 10_000, 'four completions');
+    expect(order).toEqual(['none', 'p1', 'p2', 'p3']);
+  });
+
+  it('holds a delayed job until its delay has passed', async () => {
+    const { queue, of } = make();
+    await queue.process('ai_tasks', () => {});
+    const sentAt = Date.now();
+    const { id } = await queue.send('ai_tasks', { prompt: 'later' }, { delayMs: 300 });
+    expect(of('queue.enqueued')).toEqual([{ queue: 'ai_tasks', jobId: id, delayMs: 300 }]);
+    expect((await queue.counts('ai_tasks')).delayed).toBe(1);
+    await until(() => of('queue.completed').length === 1, 10_000, 'delayed completion');
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(290);
+  });
+
+  it('pauses and resumes a queue', async () => {
+    const { queue, of } = make();
+    await queue.pause('ai_tasks');
+    await queue.process('ai_tasks', () => {});
+    await queue.send('ai_tasks', { prompt: 'held' });
+    await pause(200);
+    expect(of('queue.completed')).toEqual([]);
+    expect((await queue.counts('ai_tasks')).waiting).toBe(1);
+    await queue.resume('ai_tasks');
+    await until(() => of('queue.completed').length === 1, 10_000, 'completion after resume');
+  });
+
+  it('runs up to `concurrency` jobs at once', async () => {
+    const { queue, of } = make();
+    let running = 0;
+    let peak = 0;
+    await queue.process(
+      'ai_tasks',
+      async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await pause(40);
+        running--;
+      },
+      { concurrency: 3 },
+    );
+    await queue.sendMany(
+      'ai_tasks',
+      Array.from({ length: 9 }, (_, i) => ({ payload: { prompt: `p${i}` } })),
+    );
+    await until(() => of('queue.completed').length === 9, 10_000, 'nine completions');
+    expect(peak).toBe(3);
+  });
+
+  it('close({ drain: true }) finishes active jobs and loses none', async () => {
+    const { queue, of } = make();
+    const finished: string[] = [];
+    let started = 0;
+    await queue.process(
+      'ai_tasks',
+      async (job) => {
+        started++;
+        await pause(150);
+        finished.push(job.id);
+      },
+      { concurrency: 2 },
+    );
+    const sent = await queue.sendMany('ai_tasks', [{ payload: { prompt: 'a' } }, { payload: { prompt: 'b' } }]);
+    await until(() => started === 2, 10_000, 'both started');
+    await queue.close({ drain: true });
+    expect(finished.sort()).toEqual(sent.map((s) => s.id).sort());
+    expect(of('queue.completed')).toHaveLength(2);
+    await expect(queue.send('ai_tasks', { prompt: 'late' })).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('close({ drain: false }) aborts the signal of active jobs', async () => {
+    const { queue } = make();
+    let aborted = false;
+    let started = false;
+    await queue.process('ai_tasks', (job) => {
+      started = true;
+      return new Promise<void>((resolve) => {
+        job.signal.addEventListener('abort', () => {
+          aborted = true;
+          resolve();
+        });
+      });
+    });
+    await queue.send('ai_tasks', { prompt: 'long' });
+    await until(() => started, 10_000, 'start');
+    await queue.close({ drain: false });
+    expect(aborted).toBe(true);
+  });
+
+  it('refuses a second processor for the same queue', async () => {
+    const { queue } = make();
+    await queue.process('ai_tasks', () => {});
+    await expect(queue.process('ai_tasks', () => {})).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+
+  it('validates payloads again on the consumer side and hands the handler the parsed value', async () => {
+    const { queue, of } = make({
+      schemas: { automation_tasks: z.object({ flowId: z.string(), step: z.number().default(1) }) },
+    });
+    const seen: unknown[] = [];
+    await queue.process('automation_tasks', (job) => {
+      seen.push(job.payload);
+    });
+    await queue.send('automation_tasks', { flowId: 'f_1' });
+    await until(() => of('queue.completed').length === 1, 10_000, 'completion');
+    expect(seen).toEqual([{ flowId: 'f_1', step: 1 }]);
+  });
+
+  it('applies a rate limit without losing jobs', async () => {
+    const { queue, of } = make();
+    await queue.process('ai_tasks', () => {}, { concurrency: 5, rateLimit: { max: 5, durationMs: 100 } });
+    await queue.sendMany(
+      'ai_tasks',
+      Array.from({ length: 10 }, (_, i) => ({ payload: { prompt: `r${i}` } })),
+    );
+    await until(() => of('queue.completed').length === 10, 10_000, 'ten completions');
+    await expect(
+      queue.process('voice_tasks', () => {}, { rateLimit: { max: 0, durationMs: 10 } }),
+    ).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+}
