@@ -7,7 +7,16 @@ import { errorInfo } from '../internal/error-info.js';
 import { validateSync, validateWith } from '../internal/schema.js';
 import { abortErrorFrom } from '../internal/sleep.js';
 import type { SystemEvents } from './system-events.js';
-import type { Bus, BusOptions, Envelope, EventMap, Handler, PublishOptions, WaitForOptions } from './types.js';
+import type {
+  Bus,
+  BusOptions,
+  Envelope,
+  EventMap,
+  Handler,
+  PublishOptions,
+  SubscribeOptions,
+  WaitForOptions,
+} from './types.js';
 
 const WILDCARD = '*';
 const HANDLER_FAILED = 'bus.handler_failed';
@@ -33,8 +42,12 @@ export function createBus<E extends EventMap = Record<never, never>>(
   const source = options.source ?? 'wawagot:integrations';
   const schemas = options.schemas as Record<string, StandardSchemaV1 | undefined> | undefined;
   const clock = options.clock ?? systemClock;
-  const { onHandlerError, logger } = options;
+  const { onHandlerError, logger, transport } = options;
   let wildcardCount = 0;
+  // With a transport: the broadcast consumer (started with the first local handler).
+  let broadcast: (() => Promise<void>) | undefined;
+  // Without a transport: in-process work-sharing groups, round robin per group and type.
+  const groups = new Map<string, { members: AnyHandler[]; next: number; off: () => void }>();
 
   function reportFailure(error: unknown, envelope: Envelope): void {
     try {
@@ -78,6 +91,23 @@ export function createBus<E extends EventMap = Record<never, never>>(
     return envelope;
   }
 
+  function run(envelope: Envelope): Promise<unknown> {
+    const pending: unknown[] = [];
+    for (const listener of emitter.listeners(envelope.type) as AnyHandler[]) pending.push(listener(envelope));
+    if (wildcardCount > 0) {
+      for (const listener of emitter.listeners(WILDCARD) as AnyHandler[]) pending.push(listener(envelope));
+    }
+    // Guarded handlers never reject, so this only waits for them to settle.
+    return Promise.all(pending);
+  }
+
+  // Schemas validate remote envelopes too; a rejection makes the transport dead-letter them.
+  async function accept(envelope: Envelope): Promise<Envelope> {
+    const schema = schemas?.[envelope.type];
+    if (schema) envelope.data = await validateWith(schema, envelope.data, `invalid "${envelope.type}" event`);
+    return envelope;
+  }
+
   function deliver(envelope: Envelope): void {
     emitter.emit(envelope.type, envelope);
     if (wildcardCount > 0) emitter.emit(WILDCARD, envelope);
@@ -93,6 +123,8 @@ export function createBus<E extends EventMap = Record<never, never>>(
     if (typeof handler !== 'function') {
       throw new IntegrationError('handler must be a function', { code: 'CONFIG' });
     }
+    if (transport && !broadcast)
+      broadcast = transport.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
     let active = true;
     const unsubscribe = () => {
       if (!active) return;
@@ -119,13 +151,8 @@ export function createBus<E extends EventMap = Record<never, never>>(
       const schema = schemas?.[type];
       const value = schema ? await validateWith(schema, data, `invalid "${type}" event`) : data;
       const envelope = makeEnvelope(type, value, opts);
-      const pending: unknown[] = [];
-      for (const listener of emitter.listeners(type) as AnyHandler[]) pending.push(listener(envelope));
-      if (wildcardCount > 0) {
-        for (const listener of emitter.listeners(WILDCARD) as AnyHandler[]) pending.push(listener(envelope));
-      }
-      // Guarded handlers never reject, so this only waits for them to settle.
-      await Promise.all(pending);
+      if (transport) await transport.publish(envelope);
+      await run(envelope);
       return envelope;
     },
 
@@ -144,12 +171,53 @@ export function createBus<E extends EventMap = Record<never, never>>(
         value = checked.value;
       }
       const envelope = makeEnvelope(type, value, opts);
+      transport?.publish(envelope).catch((error: unknown) => reportFailure(error, envelope));
       deliver(envelope);
       return envelope;
     },
 
-    subscribe(type: string, handler: Handler<Envelope>) {
-      return add(type, handler as AnyHandler, false);
+    subscribe(type: string, handler: Handler<Envelope>, opts?: SubscribeOptions) {
+      const group = opts?.group ?? transport?.group;
+      if (group === undefined) return add(type, handler as AnyHandler, false);
+      if (typeof handler !== 'function' || typeof group !== 'string' || !group) {
+        throw new IntegrationError('handler must be a function and group a non-empty string', { code: 'CONFIG' });
+      }
+      if (transport) {
+        const stop = transport.subscribe(type, group, async (envelope) => {
+          await accept(envelope);
+          try {
+            await handler(envelope);
+          } catch (error) {
+            reportFailure(error, envelope);
+            throw error;
+          }
+        });
+        return () => void stop();
+      }
+      const key = `${group}\0${type}`;
+      let entry = groups.get(key);
+      if (!entry) {
+        const members: AnyHandler[] = [];
+        const created = { members, next: 0, off: () => {} };
+        created.off = add(
+          type,
+          (envelope) => (members[created.next++ % members.length] as AnyHandler)(envelope),
+          false,
+        );
+        groups.set(key, created);
+        entry = created;
+      }
+      const { members, off } = entry;
+      const member: AnyHandler = (envelope) => handler(envelope);
+      members.push(member);
+      return () => {
+        const at = members.indexOf(member);
+        if (at >= 0) members.splice(at, 1);
+        if (members.length === 0 && groups.get(key) === entry) {
+          groups.delete(key);
+          off();
+        }
+      };
     },
 
     once(type: string, handler: Handler<Envelope>) {
@@ -187,6 +255,13 @@ export function createBus<E extends EventMap = Record<never, never>>(
         }
         signal?.addEventListener('abort', onAbort, { once: true });
       });
+    },
+
+    async close() {
+      emitter.removeAllListeners();
+      wildcardCount = 0;
+      groups.clear();
+      await transport?.close();
     },
 
     listenerCount(type?: string) {

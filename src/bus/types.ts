@@ -50,8 +50,53 @@ export interface WaitForOptions<Env> {
   signal?: AbortSignal;
 }
 
+/** Options of `bus.subscribe`. */
+export interface SubscribeOptions {
+  /**
+   * Work-sharing: among the handlers subscribed to a type with the same group (in this process
+   * and, with a transport, in every process), exactly one handles each event. Without a group a
+   * handler sees every event (broadcast).
+   */
+  group?: string;
+}
+
+/**
+ * Carries envelopes between processes through a broker. The core owns this contract;
+ * `redisTransport` (`bus/redis`) and `natsTransport` (`bus/nats`) implement it.
+ *
+ * @example
+ * ```ts
+ * const bus = createBus({ transport: redisTransport(redis) });
+ * ```
+ */
+export interface BusTransport {
+  /** Default group of subscriptions that name none (unset: they are broadcast). */
+  readonly group?: string | undefined;
+  /** Stores the envelope; resolves once the broker has durably accepted it. */
+  publish(envelope: Envelope): Promise<void>;
+  /**
+   * Delivers stored envelopes of `type` (`'*'`: all) to `handle`. Without `group`: broadcast of
+   * what other buses publish from now on, no redelivery. With `group`: at-least-once to one
+   * member of the group; acked once `handle` resolves, retried when it rejects, dead-lettered
+   * after the last attempt (at once for a non-retryable `IntegrationError`, e.g. a
+   * `ValidationError`). Returns a function that stops it after in-flight handlers finish.
+   */
+  subscribe(
+    type: string,
+    group: string | undefined,
+    handle: (envelope: Envelope) => Promise<void>,
+  ): () => Promise<void>;
+  /** Stops every consumer after in-flight handlers finish and their acks are sent. */
+  close(): Promise<void>;
+}
+
 /** Options of `createBus`. */
 export interface BusOptions<E extends EventMap> {
+  /**
+   * Carries events between processes: `publish` resolves once the broker accepted the envelope,
+   * subscribers of every process with the same transport settings receive it.
+   */
+  transport?: BusTransport;
   /** CloudEvents `source` of envelopes published here. @default 'wawagot:integrations' */
   source?: string;
   /** Standard Schemas per event type: `publish` of invalid data throws `ValidationError`. */
@@ -69,13 +114,23 @@ export interface BusOptions<E extends EventMap> {
  * `E` is the application's event map; the library's {@link SystemEvents} are always included.
  */
 export interface Bus<E extends EventMap> {
-  /** Validates, wraps in an envelope, runs every handler and resolves once they have settled. */
+  /**
+   * Validates, wraps in an envelope, hands it to the transport (if any) and resolves once the
+   * broker accepted it and this process's handlers have settled.
+   */
   publish<K extends keyof E & string>(type: K, data: E[K], options?: PublishOptions): Promise<Envelope<K, E[K]>>;
   /** Synchronous fire-and-forget: handlers start now; async ones are not awaited. */
   emit<K extends keyof E & string>(type: K, data: E[K], options?: PublishOptions): Envelope<K, E[K]>;
-  /** Registers a handler for one type, or `'*'` for all. Returns the unsubscribe function. */
-  subscribe<K extends keyof E & string>(type: K, handler: Handler<Envelope<K, E[K]>>): () => void;
-  subscribe(type: '*', handler: Handler<EnvelopeOf<E>>): () => void;
+  /**
+   * Registers a handler for one type, or `'*'` for all; `group` makes it work-sharing.
+   * Returns the unsubscribe function.
+   */
+  subscribe<K extends keyof E & string>(
+    type: K,
+    handler: Handler<Envelope<K, E[K]>>,
+    options?: SubscribeOptions,
+  ): () => void;
+  subscribe(type: '*', handler: Handler<EnvelopeOf<E>>, options?: SubscribeOptions): () => void;
   /** Like `subscribe`, removed after the first envelope. */
   once<K extends keyof E & string>(type: K, handler: Handler<Envelope<K, E[K]>>): () => void;
   once(type: '*', handler: Handler<EnvelopeOf<E>>): () => void;
@@ -84,6 +139,8 @@ export interface Bus<E extends EventMap> {
   waitFor(type: '*', options?: WaitForOptions<EnvelopeOf<E>>): Promise<EnvelopeOf<E>>;
   /** Number of handlers registered for a type (or all types when omitted). */
   listenerCount(type?: (keyof E & string) | '*'): number;
+  /** Removes every handler and closes the transport (draining in-flight handlers and acks). */
+  close(): Promise<void>;
 }
 
 /**

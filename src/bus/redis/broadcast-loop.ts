@@ -1,0 +1,73 @@
+import { errorInfo } from '../../internal/error-info.js';
+import { sleep } from '../../internal/sleep.js';
+import type { Envelope } from '../types.js';
+import { decodeEnvelope } from '../wire.js';
+import { deadLetterArgs, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
+
+type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
+
+/**
+ * Follows the stream with `XREAD` from its end at start, handing every entry published by
+ * another bus to `handle` in order. The position lives in this process, so a reconnect resumes
+ * where it left off; an entry `handle` rejects (an invalid message) is dead-lettered.
+ */
+export function broadcastLoop(
+  ctx: RedisContext,
+  handle: (envelope: Envelope) => Promise<void>,
+): { started: Promise<void>; stop(): Promise<void> } {
+  const { redis, stream } = ctx;
+  const reader = readerConnection(ctx, 'broadcast');
+  const abort = new AbortController();
+  let stopping = false;
+  let last = '0-0';
+
+  const started = redis.xrevrange(stream, '+', '-', 'COUNT', 1).then((rows) => {
+    last = rows[0]?.[0] ?? '0-0';
+  });
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        const reply = (await reader.xread(
+          'COUNT',
+          ctx.batchSize,
+          'BLOCK',
+          ctx.blockMs,
+          'STREAMS',
+          stream,
+          last,
+        )) as XRead;
+        failures = 0;
+        for (const entry of reply?.[0]?.[1] ?? []) {
+          last = entry[0];
+          if (field(entry[1], 'o') === ctx.origin) continue;
+          try {
+            await handle(decodeEnvelope(field(entry[1], 'e')));
+          } catch (error) {
+            await redis
+              .xadd(...(deadLetterArgs(ctx, entry, error, undefined, 1) as [string, string]))
+              .catch((e: unknown) => ctx.logger?.error({ stream, error: errorInfo(e) }, 'bus dead letter not stored'));
+          }
+        }
+      } catch (error) {
+        if (stopping) break;
+        failures++;
+        ctx.logger?.warn({ stream, error: errorInfo(error) }, 'bus broadcast read failed; retrying');
+        await sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 7)), abort.signal, ctx.clock).catch(() => undefined);
+      }
+    }
+  }
+
+  const done = started.then(run, run);
+  return {
+    started,
+    async stop() {
+      stopping = true;
+      abort.abort();
+      // Nothing to ack: dropping a blocked read loses nothing, the position is ours.
+      reader.disconnect();
+      await done;
+    },
+  };
+}

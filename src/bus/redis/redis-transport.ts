@@ -1,0 +1,135 @@
+import type { Redis } from 'ioredis';
+import { IntegrationError } from '../../errors/integration-error.js';
+import { assertNumber, configError } from '../../internal/config.js';
+import { errorInfo } from '../../internal/error-info.js';
+import { resolveCommon, type TransportCommonOptions } from '../transport-options.js';
+import type { BusTransport, Envelope } from '../types.js';
+import { assertName, defaultConsumer, encodeEnvelope } from '../wire.js';
+import { broadcastLoop } from './broadcast-loop.js';
+import type { RedisContext } from './context.js';
+import { groupLoop } from './group-loop.js';
+
+/** Options of {@link redisTransport}. */
+export interface RedisTransportOptions extends TransportCommonOptions {
+  /** Stream key every envelope is appended to. @default 'events' */
+  stream?: string;
+  /**
+   * This process's name inside its groups. A stable name (pod name) lets a restarted process
+   * take back its own unacknowledged entries at once instead of after `claimIdleMs`.
+   * @default a random name
+   */
+  consumer?: string;
+  /**
+   * Approximate cap of the stream (`XADD MAXLEN ~`); `false` keeps everything. Entries trimmed
+   * before a group read them are lost, so keep it well above the largest backlog.
+   * @default 100000
+   */
+  maxLen?: number | false;
+  /** Stream the dead letters go to. @default `${stream}:dead` */
+  deadLetterStream?: string;
+  /** Pending entries idle this long belong to a dead consumer and are claimed. @default 30000 */
+  claimIdleMs?: number;
+  /** How long one blocking read waits. @default 5000 */
+  blockMs?: number;
+  /** Entries read (and acked) per round trip. @default 100 */
+  batchSize?: number;
+}
+
+/** The Redis Streams transport; `ready()` resolves once every consumer started so far is listening. */
+export interface RedisTransport extends BusTransport {
+  ready(): Promise<void>;
+}
+
+/**
+ * Carries bus envelopes over a Redis Stream: `XADD` (capped with `MAXLEN ~`), consumer groups
+ * read with `XREADGROUP` and acked with `XACK` after the handler succeeded, `XAUTOCLAIM` takes
+ * over the pending entries of dead consumers; broadcast subscribers follow the stream with
+ * `XREAD`. `redis` is yours (it is not closed); each consumer uses a `redis.duplicate()`
+ * connection for its blocking reads.
+ *
+ * @example
+ * ```ts
+ * import Redis from 'ioredis';
+ * import { createBus } from '@wawagot/integrations/bus';
+ * import { redisTransport } from '@wawagot/integrations/bus/redis';
+ *
+ * const bus = createBus<{ 'order.paid': { id: string } }>({ transport: redisTransport(new Redis()) });
+ * bus.subscribe('order.paid', sendReceipt, { group: 'mailer' }); // one mailer process per event
+ * bus.subscribe('order.paid', (e) => console.log(e.id));          // every process
+ * await bus.publish('order.paid', { id: 'o_1' });
+ * ```
+ */
+export function redisTransport(redis: Redis, options: RedisTransportOptions = {}): RedisTransport {
+  if (!redis || typeof (redis as { xadd?: unknown }).xadd !== 'function' || typeof redis.duplicate !== 'function') {
+    configError('redisTransport needs an ioredis client');
+  }
+  const common = resolveCommon(options);
+  const stream = options.stream ?? 'events';
+  if (typeof stream !== 'string' || stream.length === 0) configError('stream must be a non-empty string');
+  const maxLen = options.maxLen ?? 100_000;
+  if (maxLen !== false) assertNumber('maxLen', maxLen, { min: 1, integer: true });
+  const consumer = options.consumer === undefined ? defaultConsumer() : assertName('consumer', options.consumer);
+  const ctx: RedisContext = {
+    ...common,
+    redis,
+    stream,
+    consumer,
+    deadStream: options.deadLetterStream ?? `${stream}:dead`,
+    trim: maxLen === false ? [] : ['MAXLEN', '~', String(maxLen)],
+    claimIdleMs: assertNumber('claimIdleMs', options.claimIdleMs ?? 30_000, { min: 1, integer: true }),
+    blockMs: assertNumber('blockMs', options.blockMs ?? 5000, { min: 1, integer: true }),
+    batchSize: assertNumber('batchSize', options.batchSize ?? 100, { min: 1, max: 10_000, integer: true }),
+  };
+  const setups = new Set<Promise<unknown>>();
+  const stops = new Set<() => Promise<void>>();
+  const names = new Map<string, number>();
+  let closed = false;
+
+  const ready = async () => {
+    while (setups.size > 0) await Promise.allSettled([...setups]);
+  };
+
+  return {
+    group: common.group,
+    ready,
+
+    async publish(envelope: Envelope) {
+      if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
+      const json = encodeEnvelope(envelope);
+      // A consumer group created by a subscription of this bus must exist before the entry.
+      if (setups.size > 0) await ready();
+      await redis.xadd(stream, ...(ctx.trim as []), '*', 'e', json, 'o', common.origin);
+    },
+
+    subscribe(type, group, handle) {
+      if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
+      let loop: { started: Promise<void>; stop(): Promise<void> };
+      if (group === undefined) {
+        loop = broadcastLoop(ctx, handle);
+      } else {
+        const key = `${assertName('group', group)}:${type}`;
+        // Several members of one group in this process each get their own consumer name.
+        const n = (names.get(key) ?? 0) + 1;
+        names.set(key, n);
+        loop = groupLoop(ctx, key, n === 1 ? consumer : `${consumer}-${n}`, type, handle);
+      }
+      const started = loop.started.catch((error: unknown) => {
+        common.logger?.error({ stream, group, error: errorInfo(error) }, 'bus consumer failed to start');
+      });
+      setups.add(started);
+      started.then(() => setups.delete(started));
+      let stopping: Promise<void> | undefined;
+      const stop = () => {
+        stopping ??= loop.stop().finally(() => stops.delete(stop));
+        return stopping;
+      };
+      stops.add(stop);
+      return stop;
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([...stops].map((stop) => stop()));
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { systemClock } from '../internal/clock.js';
+import { assertNumber, configError } from '../internal/config.js';
+import { assertBackoff, type Backoff, exponential } from '../policies/backoff.js';
+import type { Clock, Logger } from '../types.js';
+import { assertName, defaultConsumer } from './wire.js';
+
+/** Options both transports share. */
+export interface TransportCommonOptions {
+  /**
+   * Default group of subscriptions that name none. Leave unset in processes that need
+   * broadcast (a realtime hub), or pass `{ group }` per subscription.
+   */
+  group?: string;
+  /**
+   * Attempts of a failing group handler before its event is dead-lettered. Deliveries to a
+   * consumer that died count as attempts too.
+   * @default 5
+   */
+  maxAttempts?: number;
+  /** Wait between attempts. @default exponential({ initial: 100, max: 5000 }) */
+  backoff?: Backoff;
+  /** Receives dead letters (error) and connection problems (warn). */
+  logger?: Logger;
+  /** Time source of retry waits. @default systemClock */
+  clock?: Clock;
+}
+
+/** Resolved shared options. */
+export interface TransportCommon {
+  group: string | undefined;
+  maxAttempts: number;
+  backoff: Backoff;
+  logger: Logger | undefined;
+  clock: Clock;
+  /** Identifies this transport's own messages (broadcast skips them: the bus delivered them locally). */
+  origin: string;
+}
+
+/** Validates and defaults the shared options; throws `CONFIG`. */
+export function resolveCommon(options: TransportCommonOptions): TransportCommon {
+  if (options === null || typeof options !== 'object') configError('transport options must be an object');
+  return {
+    group: options.group === undefined ? undefined : assertName('group', options.group),
+    maxAttempts: assertNumber('maxAttempts', options.maxAttempts ?? 5, { min: 1, max: 1000, integer: true }),
+    backoff: options.backoff === undefined ? exponential({ initial: 100, max: 5000 }) : assertBackoff(options.backoff),
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+    origin: defaultConsumer(),
+  };
+}

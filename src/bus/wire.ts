@@ -1,0 +1,88 @@
+import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { configError } from '../internal/config.js';
+import { toJson } from '../internal/json.js';
+import type { Envelope } from './types.js';
+
+/** Largest envelope a transport accepts or decodes (bytes of JSON). */
+export const MAX_ENVELOPE_BYTES = 1024 * 1024;
+
+/** Serialises an envelope for the wire; refuses values JSON cannot carry or that are too large. */
+export function encodeEnvelope(envelope: Envelope): string {
+  const json = toJson(envelope, `"${envelope.type}" event`);
+  if (json.length > MAX_ENVELOPE_BYTES) {
+    throw new IntegrationError(`"${envelope.type}" event is larger than ${MAX_ENVELOPE_BYTES} bytes`, {
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+  }
+  return json;
+}
+
+/**
+ * Parses and shape-checks an envelope read from a broker. Throws {@link ValidationError} for
+ * anything that is not a CloudEvents 1.0 envelope, so the transport dead-letters it.
+ */
+export function decodeEnvelope(text: string | undefined): Envelope {
+  let value: unknown;
+  try {
+    if (text === undefined || text.length > MAX_ENVELOPE_BYTES) throw new Error('missing or too large');
+    value = JSON.parse(text);
+  } catch {
+    throw new ValidationError('invalid bus message: not an envelope', { issues: [{ message: 'not JSON' }] });
+  }
+  const e = value as Partial<Envelope> | null;
+  const bad =
+    typeof e !== 'object' ||
+    e === null ||
+    e.specversion !== '1.0' ||
+    typeof e.id !== 'string' ||
+    typeof e.type !== 'string' ||
+    e.type.length === 0 ||
+    typeof e.source !== 'string' ||
+    typeof e.time !== 'string' ||
+    (e.subject !== undefined && typeof e.subject !== 'string');
+  if (bad)
+    throw new ValidationError('invalid bus message: not a CloudEvents 1.0 envelope', {
+      issues: [{ message: 'shape' }],
+    });
+  return e as Envelope;
+}
+
+/**
+ * Whether a failed delivery goes to the dead letters at once: a non-retryable library error
+ * (a `ValidationError`, for instance) will fail the same way every time.
+ */
+export function isPermanent(error: unknown): boolean {
+  return isIntegrationError(error) && !error.retryable;
+}
+
+/** Checks a group (or durable) name: letters, digits, `_` and `-`, at most 64. */
+export function assertName(what: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+    configError(`${what} must be 1-64 letters, digits, "_" or "-"`);
+  }
+  return value;
+}
+
+/** A default consumer name, unique per process. */
+export function defaultConsumer(): string {
+  return `c-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Counts in-flight deliveries so `close()` can wait for them to finish (and be acked).
+ */
+export function inflight(): { track<T>(p: Promise<T>): Promise<T>; drain(): Promise<void> } {
+  const set = new Set<Promise<unknown>>();
+  return {
+    track(p) {
+      set.add(p);
+      const remove = () => set.delete(p);
+      p.then(remove, remove);
+      return p;
+    },
+    async drain() {
+      while (set.size > 0) await Promise.allSettled([...set]);
+    },
+  };
+}
