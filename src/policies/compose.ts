@@ -1,4 +1,5 @@
 import type { Policy, PolicyContext } from '../types.js';
+import { Ctx, toCtx } from './context.js';
 
 /** Options passed through nested policies: the signal and the attempt number of an outer retry. */
 export interface ExecuteOptions {
@@ -29,19 +30,20 @@ export function compose(...policies: Policy[]): Policy {
   const inner = compose(...rest);
   return {
     execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
+      // Our policies hand down a `Ctx` that already carries signal, attempt and idempotent:
+      // passing it on as is keeps the hot path free of allocations.
       return outer.execute(
-        (ctx) => inner.execute(fn, { ...opts, signal: ctx.signal, attempt: ctx.attempt } as ExecuteOptions),
+        (ctx) =>
+          inner.execute(fn, ctx instanceof Ctx ? ctx : (new Ctx(ctx, ctx.attempt, opts?.idempotent) as ExecuteOptions)),
         opts,
       );
     },
   };
 }
 
-const neverAborted = /* @__PURE__ */ new AbortController().signal;
-
 /** A policy that just runs the function: the identity of `compose`. */
 const passthrough: Policy = {
   async execute(fn, opts?: ExecuteOptions) {
-    return fn({ signal: opts?.signal ?? neverAborted, attempt: opts?.attempt ?? 1 });
+    return fn(toCtx(opts));
   },
 };

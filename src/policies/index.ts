@@ -20,5 +20,23 @@ export {
   type ExponentialBackoff,
   exponential,
 } from './backoff.js';
+export {
+  type BreakerCounter,
+  type BreakerStrategy,
+  consecutive,
+  type SamplingOptions,
+  sampling,
+} from './breakers.js';
+export { type BulkheadOptions, type BulkheadPolicy, bulkhead } from './bulkhead.js';
+export {
+  type CircuitBreakerOptions,
+  type CircuitBreakerPolicy,
+  type CircuitBreakerSnapshot,
+  type CircuitState,
+  circuitBreaker,
+} from './circuit-breaker.js';
 export { compose, type ExecuteOptions } from './compose.js';
 export { fallback } from './fallback.js';
+export { type RateLimitOptions, rateLimit } from './rate-limit.js';
+export { type RetryOptions, retry } from './retry.js';
+export { type TimeoutOptions, timeout } from './timeout.js';

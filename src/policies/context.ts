@@ -1,0 +1,31 @@
+import type { PolicyContext } from '../types.js';
+import type { ExecuteOptions } from './compose.js';
+
+/** A signal that never aborts, for calls made without one. */
+export const neverAborted: AbortSignal = /* @__PURE__ */ new AbortController().signal;
+
+/**
+ * The context a policy hands to the function it runs; it is also a valid {@link ExecuteOptions}
+ * for the next policy in a `compose` chain. `signal` is read from the parent only when asked
+ * for, so a `timeout` that nobody listens to never has to allocate an `AbortController`.
+ */
+export class Ctx implements PolicyContext {
+  constructor(
+    readonly parent: ExecuteOptions | undefined,
+    readonly attempt: number,
+    readonly idempotent?: boolean | undefined,
+  ) {}
+  get signal(): AbortSignal {
+    return this.parent?.signal ?? neverAborted;
+  }
+}
+
+/** The context for `attempt`, reusing `opts` when it already is one. */
+export function toCtx(opts: ExecuteOptions | undefined, attempt = opts?.attempt ?? 1): Ctx {
+  return opts instanceof Ctx && opts.attempt === attempt ? opts : new Ctx(opts, attempt, opts?.idempotent);
+}
+
+/** True for promises and other thenables. */
+export function isThenable<T>(value: PromiseLike<T> | T): value is PromiseLike<T> & Promise<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}

@@ -1,0 +1,112 @@
+import pRetry from 'p-retry';
+import type { EventSink } from '../bus/types.js';
+import { isIntegrationError } from '../errors/integration-error.js';
+import { systemClock } from '../internal/clock.js';
+import { assertNumber, configError } from '../internal/config.js';
+import { errorInfo } from '../internal/error-info.js';
+import { abortErrorFrom, sleep } from '../internal/sleep.js';
+import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
+import { assertBackoff, type Backoff, backoffDelay, exponential } from './backoff.js';
+import type { ExecuteOptions } from './compose.js';
+import { Ctx, isThenable, toCtx } from './context.js';
+
+/** Options of {@link retry}. */
+export interface RetryOptions {
+  /** Total attempts, the first included. @default 3 */
+  maxAttempts?: number;
+  /** Delay before each retry. @default exponential() */
+  backoff?: Backoff;
+  /**
+   * Whether the error of failed attempt number `attempt` may be retried.
+   * A `TypeError` that is not a fetch network error (a bug) is never retried.
+   * @default error.retryable === true for library errors, and fetch network `TypeError`s
+   */
+  retryOn?: (error: unknown, attempt: number) => boolean;
+  /** Wait an error's `retryAfterMs` (a server's `Retry-After`) instead of the backoff, capped by the backoff's `max` (30 s for `constant`). @default true */
+  respectRetryAfter?: boolean;
+  /** Name carried by `http.retry` events and log lines. @default 'retry' */
+  name?: string;
+  /** Receives an `http.retry` event before each wait. */
+  bus?: EventSink;
+  /** Logs each retry at `warn`. */
+  logger?: Logger;
+  /** Time source of the waits. @default systemClock */
+  clock?: Clock;
+}
+
+// p-retry only hands a `TypeError` to `shouldRetry` once it has recognised it as a network error.
+const defaultRetryOn = (error: unknown): boolean =>
+  isIntegrationError(error) ? error.retryable : error instanceof TypeError;
+
+/**
+ * Retries a failing operation with backoff (built on p-retry). Honours `Retry-After`,
+ * runs once when the call is marked `idempotent: false`, and an abort cancels the wait.
+ * Publishes `http.retry` before each wait; each attempt sees its number in `ctx.attempt`.
+ *
+ * @example
+ * ```ts
+ * const policy = retry({ maxAttempts: 4, backoff: exponential({ initial: 100, max: 2_000 }) });
+ * const user = await policy.execute(({ signal, attempt }) => api.get('/users/1', { signal }));
+ * ```
+ */
+export function retry(options: RetryOptions = {}): Policy {
+  const maxAttempts = assertNumber('retry.maxAttempts', options.maxAttempts ?? 3, { min: 1, integer: true });
+  const backoff = assertBackoff(options.backoff ?? exponential(), 'retry.backoff');
+  const retryOn = options.retryOn ?? defaultRetryOn;
+  if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
+  const { bus, logger, respectRetryAfter = true, name = 'retry', clock = systemClock } = options;
+  const cap = backoff.type === 'exponential' ? backoff.max : Math.max(backoff.delayMs, 30_000);
+
+  /** The rare path: hands the rest of the loop to p-retry, replaying the first failure. */
+  function rest<T>(
+    fn: (ctx: PolicyContext) => Promise<T> | T,
+    opts: ExecuteOptions | undefined,
+    first: Ctx,
+    firstError: unknown,
+  ): Promise<T> {
+    // p-retry turns a thrown non-Error into a TypeError; such a value is never retryable anyway.
+    if (!(firstError instanceof Error)) return Promise.reject(firstError);
+    return pRetry(
+      (attempt) => {
+        if (attempt === 1) throw firstError;
+        const signal = first.signal;
+        if (signal.aborted) throw abortErrorFrom(signal);
+        return fn(new Ctx(opts, attempt, opts?.idempotent));
+      },
+      {
+        retries: maxAttempts - 1,
+        minTimeout: 0,
+        // The waits happen here, on `clock`, so they honour the signal and test clocks.
+        async shouldRetry({ error, attemptNumber }) {
+          const signal = first.signal;
+          if (signal.aborted || !retryOn(error, attemptNumber)) return false;
+          let delayMs = backoffDelay(backoff, attemptNumber);
+          const after = (error as { retryAfterMs?: unknown }).retryAfterMs;
+          if (respectRetryAfter && typeof after === 'number' && after >= 0) delayMs = Math.min(after, cap);
+          const event = { name, attempt: attemptNumber + 1, delayMs, error: errorInfo(error) };
+          bus?.emit('http.retry', event);
+          logger?.warn(event, 'retrying');
+          await sleep(delayMs, signal, clock);
+          return true;
+        },
+      },
+    ) as Promise<T>;
+  }
+
+  function execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
+    const first = toCtx(opts, 1);
+    const once = maxAttempts === 1 || opts?.idempotent === false;
+    // Options from a caller (not a context handed down by an outer policy) may carry an aborted signal.
+    if (opts && !(opts instanceof Ctx) && opts.signal?.aborted) return Promise.reject(abortErrorFrom(opts.signal));
+    let result: Promise<T> | T;
+    try {
+      result = fn(first);
+    } catch (error) {
+      return once ? Promise.reject(error) : rest(fn, opts, first, error);
+    }
+    // Fast path: a first attempt that succeeds costs one `then`.
+    if (!isThenable(result)) return Promise.resolve(result);
+    return once ? Promise.resolve(result) : result.then(undefined, (error: unknown) => rest(fn, opts, first, error));
+  }
+  return { execute };
+}
