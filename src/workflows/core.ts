@@ -1,0 +1,57 @@
+import type { SystemEvents } from '../bus/system-events.js';
+import type { Clock, Logger } from '../types.js';
+import type { Workflow } from './define.js';
+import type { Lease, StepRecord, WorkflowStore } from './store.js';
+
+/** What one execution needs from its runner. Internal. */
+export interface RunnerCore {
+  store: WorkflowStore;
+  clock: Clock;
+  logger: Logger | undefined;
+  owner: string;
+  leaseMs: number;
+  workflows: Map<string, Workflow<any, any>>;
+  publish<K extends keyof SystemEvents>(type: K, data: SystemEvents[K]): void;
+  /** Creates (idempotently) and schedules a child run. */
+  startChild(workflow: Workflow<unknown, unknown>, input: unknown, runId: string, parentRunId: string): Promise<void>;
+  /** Registers an in-process waiter until the returned function is called. */
+  watch(type: string, runId: string, stepId: string): () => void;
+  /** Tries to claim and execute a run in this process. */
+  kick(runId: string): void;
+  /** Arms an in-process timer that kicks the run at `wakeAt`. */
+  scheduleWake(runId: string, wakeAt: number): void;
+  /** Tells local `result()` callers (and a parent run) that a run ended. */
+  finished(runId: string, parentRunId: string | undefined): void;
+}
+
+/** Mutable state of one execution of one run. Internal. */
+export interface ExecState {
+  core: RunnerCore;
+  lease: Lease;
+  workflow: Workflow<unknown, unknown>;
+  input: unknown;
+  stored: Map<string, StepRecord>;
+  counts: Map<string, number>;
+  compensations: Array<{
+    stepId: string;
+    result: unknown;
+    fn: (result: unknown, ctx: { signal: AbortSignal; attempt: number }) => unknown;
+  }>;
+  inflight: Set<Promise<unknown>>;
+  /** Set when a step parks the run. */
+  suspension: { status: 'sleeping' | 'waiting'; wakeAt: number | null } | undefined;
+  /** Inbox sizes seen by waiting steps, and child runs awaited, for the post-release re-check. */
+  inboxSeen: Map<string, number>;
+  childWaits: string[];
+  unwatch: Array<() => void>;
+  /** Set when the execution must stop writing (lease lost, store failure, runner closing). */
+  halted: unknown;
+  /** Set when the runner closes: no new step starts, running ones finish, the lease is released. */
+  closing: boolean;
+  cancelRequested: boolean;
+  cancelled: boolean;
+  deadline: number | undefined;
+  controller: AbortController;
+  /** Resolves the execution's race when the run suspends or halts. */
+  wakeRace: () => void;
+}
