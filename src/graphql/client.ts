@@ -79,7 +79,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     const outcome: Outcome = await runPolicy(
       r.policy,
       async (ctx) => {
-        const { headers, secret } = await buildHeaders(r, opts.headers);
+        const { headers, secrets } = await buildHeaders(r, opts.headers, url);
         const info = {
           method: 'POST',
           url: safeUrl,
@@ -92,7 +92,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
           runAttempt(
             r,
             info,
-            secret,
+            secrets,
             (signal) => {
               const merged = new Headers(init.headers);
               for (const [k, v] of headers) merged.set(k, v);
@@ -100,7 +100,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
             },
             async (response) => {
               if (!response.ok && !isClientStatus(response.status)) {
-                throw await httpErrorFrom(response, info, r.clock.now(), secret);
+                throw await httpErrorFrom(response, info, r.clock.now(), secrets);
               }
               const text = decodeText(await readBounded(response, r.maxBodyBytes, `POST ${safeUrl}`));
               if (!response.ok && !/"errors"\s*:/.test(text)) {
@@ -108,7 +108,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
                   status: response.status,
                   headers: response.headers,
                 });
-                throw await httpErrorFrom(excerpt, info, r.clock.now(), secret);
+                throw await httpErrorFrom(excerpt, info, r.clock.now(), secrets);
               }
               return new Response(text, { status: response.status, headers: response.headers });
             },

@@ -117,19 +117,31 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Builds the `HttpError` of a non-2xx response; `secret` (the auth value) is scrubbed from the excerpt. */
+/** Replaces every secret value (and a token without its scheme) by `REDACTED`. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  for (const secret of secrets) {
+    for (const part of [secret, secret.replace(/^(Bearer|Basic|Token) /i, '')]) {
+      if (part.length >= 6) text = text.split(part).join('REDACTED');
+    }
+    // Cookie headers: scrub each cookie value too.
+    for (const pair of secret.split(';')) {
+      const value = pair.slice(pair.indexOf('=') + 1).trim();
+      if (pair.includes('=') && value.length >= 6) text = text.split(value).join('REDACTED');
+    }
+  }
+  return text;
+}
+
+/** Builds the `HttpError` of a non-2xx response; the values sent as secrets are scrubbed from the excerpt. */
 export async function httpErrorFrom(
   response: Response,
   info: CallInfo,
   now: number,
-  secret: string | undefined,
+  secrets: readonly string[],
 ): Promise<HttpError> {
   let excerpt = await readExcerpt(response);
-  if (excerpt && secret) {
-    excerpt = excerpt.split(secret).join('REDACTED');
-    const bare = secret.replace(/^(Bearer|Basic) /, '');
-    if (bare.length >= 8) excerpt = excerpt.split(bare).join('REDACTED');
-  }
+  if (excerpt && secrets.length > 0) excerpt = scrub(excerpt, secrets);
+  excerpt = excerpt?.slice(0, 1024);
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
   return new HttpError(`${info.method} ${info.url} failed with HTTP ${response.status}`, {
     status: response.status,

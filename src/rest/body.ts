@@ -71,7 +71,10 @@ export function parseJson(text: string, where: string, details: Record<string, u
   }
 }
 
-/** Reads up to 1 KB of an error body, then cancels the rest. Never throws. */
+/**
+ * Reads the start of an error body (8 KB, so a secret straddling the 1 KB cut can still be
+ * scrubbed before the excerpt is cut to 1 KB), then cancels the rest. Never throws.
+ */
 export async function readExcerpt(response: Response): Promise<string | undefined> {
   const body = response.body;
   if (!body) return undefined;
@@ -79,7 +82,7 @@ export async function readExcerpt(response: Response): Promise<string | undefine
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    while (total < 1024) {
+    while (total < 8192) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
@@ -97,5 +100,5 @@ export async function readExcerpt(response: Response): Promise<string | undefine
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(all.subarray(0, 1024)).slice(0, 1024);
+  return decoder.decode(all.subarray(0, 8192));
 }

@@ -50,7 +50,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     const result = await runPolicy(
       r.policy,
       async (ctx) => {
-        const { headers, secret } = await buildHeaders(r, opts.headers);
+        const { headers, secrets } = await buildHeaders(r, opts.headers, url);
         if (key !== undefined) headers.set('idempotency-key', key);
         if (responseType === 'json' && !headers.has('accept')) headers.set('accept', 'application/json');
         if (opts.json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
@@ -58,7 +58,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
         return runAttempt(
           r,
           info,
-          secret,
+          secrets,
           (signal) => http(url, kyOptions(method, headers, signal, body)),
           async (response) => {
             if (responseType === 'response') return response;

@@ -34,7 +34,7 @@ export function openStream(
     const response = await runPolicy(
       r.policy,
       async (ctx) => {
-        const { headers, secret } = await buildHeaders(r, opts.headers);
+        const { headers, secrets } = await buildHeaders(r, opts.headers, url);
         if (key !== undefined) headers.set('idempotency-key', key);
         if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
         if (opts.json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
@@ -42,7 +42,7 @@ export function openStream(
         return runAttempt(
           r,
           info,
-          secret,
+          secrets,
           (signal) => http(url, kyOptions(method, headers, signal, body)),
           async (res, s) => {
             scope = s;

@@ -8,6 +8,7 @@ import type { Clock, Policy, PolicyContext } from '../types.js';
 import { type AttemptScope, attemptScope, type CallInfo, httpErrorFrom, transportError } from './attempt.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import type { HttpClientOptions } from './types.js';
+import { secretValues } from './url.js';
 
 /** Methods a policy may repeat without an idempotency key. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -80,11 +81,18 @@ export function runPolicy<T>(
 
 const neverAborted = /* @__PURE__ */ new AbortController().signal;
 
-/** One attempt's headers: client defaults, call headers, auth. Returns the secret value for scrubbing. */
+/** Header names whose values are scrubbed from error body excerpts. */
+const SECRET_HEADER = /auth|cookie|key|token|secret|sig|pass/i;
+
+/**
+ * One attempt's headers: client defaults, call headers, auth. Also returns the secret values
+ * sent (auth, cookies, key-like headers) so an error body echoing them can be scrubbed.
+ */
 export async function buildHeaders(
   r: Resolved,
   extra: HeadersInit | undefined,
-): Promise<{ headers: Headers; secret: string | undefined }> {
+  url?: URL,
+): Promise<{ headers: Headers; secrets: string[] }> {
   let headers: Headers;
   try {
     headers = new Headers(r.headers);
@@ -92,15 +100,18 @@ export async function buildHeaders(
   } catch {
     throw new IntegrationError('request headers contain an invalid name or value', { code: 'CONFIG' });
   }
+  const secrets = url?.search ? secretValues(url) : [];
+  for (const [k, v] of headers) if (SECRET_HEADER.test(k)) secrets.push(v);
   const auth = r.options.auth;
-  if (!auth) return { headers, secret: undefined };
+  if (!auth) return { headers, secrets };
   const secret = await auth.value();
   try {
     headers.set(auth.header, secret);
   } catch {
     throw new IntegrationError(`auth produced an invalid ${auth.header} header value`, { code: 'CONFIG' });
   }
-  return { headers, secret };
+  secrets.push(secret);
+  return { headers, secrets };
 }
 
 /** Everything one attempt needs besides the actual fetch. */
@@ -117,7 +128,7 @@ export interface AttemptInfo extends CallInfo {
 export async function runAttempt<T>(
   r: Resolved,
   info: AttemptInfo,
-  secret: string | undefined,
+  secrets: string[],
   send: (signal: AbortSignal) => Promise<Response>,
   consume: (response: Response, scope: AttemptScope) => Promise<T>,
   keepOpen = false,
@@ -135,7 +146,7 @@ export async function runAttempt<T>(
     const durationMs = r.clock.now() - started;
     bus?.emit('http.response', { ...base, status: response.status, durationMs, attempt });
     logger?.debug({ ...base, status: response.status, durationMs, attempt }, 'http response');
-    if (!response.ok && !allStatuses) throw await httpErrorFrom(response, info, r.clock.now(), secret);
+    if (!response.ok && !allStatuses) throw await httpErrorFrom(response, info, r.clock.now(), secrets);
     const result = await consume(response, scope);
     ok = true;
     return result;

@@ -100,3 +100,11 @@ export function redactUrl(url: URL): string {
   }
   return copy.href;
 }
+
+/** Values of secret-looking query parameters (and user info), to scrub from error bodies. */
+export function secretValues(url: URL): string[] {
+  const out: string[] = [];
+  if (url.password) out.push(decodeURIComponent(url.password));
+  for (const [k, v] of url.searchParams) if (SECRET_NAME.test(k) && v) out.push(v);
+  return out;
+}

@@ -147,7 +147,11 @@ describe('faults against a real node:http server', () => {
     expect((error as Error).message).toContain('100 ms');
     await expect(api.get('/slow-body')).rejects.toMatchObject({ code: 'TIMEOUT' });
 
-    const retried = createRestClient({ baseUrl: server.url, timeoutMs: 50, policy: retry({ maxAttempts: 2, backoff: constant(1) }) });
+    const retried = createRestClient({
+      baseUrl: server.url,
+      timeoutMs: 50,
+      policy: retry({ maxAttempts: 2, backoff: constant(1) }),
+    });
     await expect(retried.get('/slow')).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(server.count('/slow')).toBe(3);
   });

@@ -33,7 +33,12 @@ export async function startServer(routes: Record<string, Route>): Promise<{
       const path = (req.url ?? '/').split('?')[0] as string;
       const n = (counts.get(path) ?? 0) + 1;
       counts.set(path, n);
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const entry = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       seen.push(entry);
       res.on('close', () => {
         if (!res.writableFinished) closed++;
