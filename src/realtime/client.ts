@@ -78,7 +78,8 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
     if (!Array.isArray(options.topics)) configError('connectSSE: topics must be an array');
     target.searchParams.set('topics', options.topics.join(','));
   }
-  const backoff = options.backoff === undefined ? exponential({ initial: 500, max: 30_000 }) : assertBackoff(options.backoff);
+  const backoff =
+    options.backoff === undefined ? exponential({ initial: 500, max: 30_000 }) : assertBackoff(options.backoff);
   const maxRetries = assertNumber('maxRetries', options.maxRetries ?? Number.POSITIVE_INFINITY);
   const maxEventBytes = assertNumber('maxEventBytes', options.maxEventBytes ?? 1_048_576, { min: 1 });
   const fetchImpl = options.fetch ?? globalThis.fetch;

@@ -39,11 +39,7 @@ function requestedTopics(url: URL): string[] | null | undefined {
 }
 
 /** Serves one SSE request for a hub (see `RealtimeHub.sse`). */
-export async function handleSse(
-  request: Request,
-  options: SseOptions | undefined,
-  ctx: SseContext,
-): Promise<Response> {
+export async function handleSse(request: Request, options: SseOptions | undefined, ctx: SseContext): Promise<Response> {
   const { internals, table } = ctx;
   let endpointTopics: readonly string[] = table.names;
   if (options?.topics !== undefined) {

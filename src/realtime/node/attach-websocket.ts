@@ -86,7 +86,11 @@ export function attachWebSocket(server: Server, hub: RealtimeHub, options: Attac
       if (!result || !Array.isArray(result.topics)) return null;
       return result.topics.filter((t) => hub.topics.includes(t));
     } catch (error) {
-      logger?.error({ error: errorInfo(error) }, 'realtime: authorize threw; upgrade refused');
+      // Only the name: an authorizer's message may quote the credentials it was checking.
+      logger?.error(
+        { error: { name: error instanceof Error ? error.name : typeof error } },
+        'realtime: authorize threw; upgrade refused',
+      );
       return null;
     }
   }
