@@ -20,7 +20,17 @@ export {
   WebhookVerificationError,
   type WebhookVerificationReason,
 } from '../errors/webhook-verification-error.js';
+export type { DedupClaim, DedupOptions, WebhookDedupStore } from './dedup.js';
 export type { HmacAlgorithm } from './hmac.js';
+export { type MemoryDedupOptions, memoryDedup } from './memory-dedup.js';
+export { type DedupRedisClient, type RedisDedupOptions, redisDedup } from './redis-dedup.js';
+export {
+  createWebhookRouter,
+  type WebhookBus,
+  type WebhookRoute,
+  type WebhookRouter,
+  type WebhookRouterOptions,
+} from './router.js';
 export { type GitHubOptions, github } from './schemes/github.js';
 export { type HmacSchemeOptions, hmac } from './schemes/hmac.js';
 export { type RetellOptions, retell } from './schemes/retell.js';

@@ -1,0 +1,166 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { PublishOptions } from '../bus/types.js';
+import { isAbortError } from '../errors/abort-error.js';
+import { isWebhookVerificationError } from '../errors/webhook-verification-error.js';
+import { assertNumber, configError } from '../internal/config.js';
+import { errorInfo } from '../internal/error-info.js';
+import type { Logger } from '../types.js';
+import type { WebhookDedupStore } from './dedup.js';
+import type { VerifiedWebhook, WebhookScheme } from './types.js';
+import { DEFAULT_MAX_BODY_BYTES, verifyWebhook } from './verify.js';
+
+/** A bus the router publishes into: any `createBus()` bus fits. */
+export interface WebhookBus {
+  publish(type: string, data: unknown, options?: PublishOptions): Promise<unknown>;
+}
+
+/** One webhook endpoint. */
+export interface WebhookRoute<S extends StandardSchemaV1 = StandardSchemaV1> {
+  /** How deliveries are signed. */
+  scheme: WebhookScheme;
+  /** Any Standard Schema (zod, valibot, arktype): a payload that fails it gets 400. */
+  schema?: S;
+  /** Bus event type published with the (validated) payload as data, the delivery id as envelope id. */
+  event?: string;
+  /** Runs for each accepted delivery before the 202; a throw answers 500 so the sender retries. */
+  handler?: (webhook: VerifiedWebhook<StandardSchemaV1.InferOutput<S>>, request: Request) => unknown;
+  /** Allowed clock skew of signed timestamps, in seconds. @default 300 */
+  toleranceSec?: number;
+  /** Overrides the router's `maxBodyBytes` for this route. */
+  maxBodyBytes?: number;
+}
+
+/** Options of {@link createWebhookRouter}. */
+export interface WebhookRouterOptions {
+  /** Routes by exact URL path, e.g. `'/webhooks/retell-ai'`. */
+  routes: Record<string, WebhookRoute>;
+  /** Remembers delivery ids: a redelivered id answers 200 and is not published again. */
+  dedup?: WebhookDedupStore;
+  /** Receives `webhook.received`, `webhook.rejected` and each route's `event`. */
+  bus?: WebhookBus;
+  /** Largest body accepted, in bytes (413 beyond, as soon as the stream passes it). @default 1048576 */
+  maxBodyBytes?: number;
+  /** Logs failures (never secrets nor signatures). */
+  logger?: Logger;
+}
+
+/** A Fetch handler serving webhook routes. */
+export interface WebhookRouter {
+  fetch(request: Request): Promise<Response>;
+}
+
+const reply = (status: number, body: string, headers?: Record<string, string>) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+
+/**
+ * Serves webhook endpoints from any Fetch runtime: 404 unknown path, 405 not POST, 413 too
+ * large, 401 bad signature (body `invalid signature`, nothing more), 400 schema failure, 200
+ * duplicate (not published again), 409 same id in progress, 202 accepted and published.
+ *
+ * @example
+ * ```ts
+ * const router = createWebhookRouter({
+ *   routes: { '/webhooks/retell-ai': { scheme: retell({ apiKey: env.RETELL_API_KEY }), event: 'retell.call' } },
+ *   dedup: memoryDedup(),
+ *   bus,
+ * });
+ * export default { fetch: router.fetch };
+ * ```
+ */
+export function createWebhookRouter(options: WebhookRouterOptions): WebhookRouter {
+  const { dedup, bus, logger } = options ?? {};
+  const maxBodyBytes = assertNumber('maxBodyBytes', options?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
+    min: 0,
+    integer: true,
+  });
+  const routes = new Map<string, WebhookRoute>();
+  for (const [path, route] of Object.entries(options?.routes ?? {})) {
+    if (!path.startsWith('/')) configError(`webhook route "${path}" must start with "/"`);
+    if (typeof route?.scheme?.verify !== 'function') configError(`webhook route "${path}" needs a scheme`);
+    routes.set(path, route);
+  }
+  if (routes.size === 0) configError('createWebhookRouter: routes must name at least one path');
+
+  const rejected = (route: string, reason: string, status: number, headers?: Record<string, string>, body?: string) => {
+    bus?.publish('webhook.rejected', { route, reason, status })?.catch(() => undefined);
+    return reply(status, body ?? TEXT[status] ?? 'error', headers);
+  };
+
+  async function fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    const route = routes.get(path);
+    if (!route) return reply(404, 'not found');
+    if (request.method !== 'POST') return rejected(path, 'method_not_allowed', 405, { allow: 'POST' });
+
+    let webhook: VerifiedWebhook;
+    try {
+      webhook = await verifyWebhook(request, route.scheme, {
+        maxBodyBytes: route.maxBodyBytes ?? maxBodyBytes,
+        toleranceSec: route.toleranceSec ?? 300,
+      });
+    } catch (error) {
+      if (isAbortError(error)) return rejected(path, 'body_unreadable', 400, undefined, 'bad request');
+      if (!isWebhookVerificationError(error)) throw error;
+      const status = error.reason === 'payload_too_large' ? 413 : error.reason === 'missing_secret' ? 500 : 401;
+      if (status === 500) logger?.error({ route: path, reason: error.reason }, 'webhook route has no secret');
+      return rejected(path, error.reason, status, status === 413 ? { connection: 'close' } : undefined);
+    }
+
+    let payload = webhook.payload;
+    if (route.schema) {
+      let result = route.schema['~standard'].validate(payload);
+      if (result instanceof Promise) result = await result;
+      if (result.issues) return rejected(path, 'invalid_payload', 400);
+      payload = result.value;
+    }
+
+    const key = dedup && webhook.id !== undefined ? `${path} ${webhook.id}` : undefined;
+    if (dedup && key) {
+      let claim: Awaited<ReturnType<WebhookDedupStore['claim']>>;
+      try {
+        claim = await dedup.claim(key);
+      } catch (error) {
+        logger?.error({ route: path, error: errorInfo(error) }, 'webhook dedup store failed');
+        return rejected(path, 'dedup_unavailable', 503, { 'retry-after': '5' });
+      }
+      if (claim === 'done') return rejected(path, 'duplicate', 200);
+      if (claim === 'pending') return rejected(path, 'in_progress', 409, { 'retry-after': '5' });
+    }
+
+    try {
+      await route.handler?.({ ...webhook, payload }, request);
+      if (bus && route.event)
+        await bus.publish(route.event, payload, webhook.id === undefined ? undefined : { id: webhook.id });
+    } catch (error) {
+      if (dedup && key) await dedup.release(key).catch(() => undefined);
+      logger?.error({ route: path, id: webhook.id, error: errorInfo(error) }, 'webhook delivery failed');
+      return rejected(path, 'processing_failed', 500);
+    }
+    if (dedup && key) {
+      // The delivery was processed: a failed commit can only let a later redelivery through.
+      await dedup.commit(key).catch((error: unknown) => {
+        logger?.warn({ route: path, id: webhook.id, error: errorInfo(error) }, 'webhook dedup commit failed');
+      });
+    }
+    const received: Record<string, string> = { route: path, scheme: route.scheme.name };
+    if (webhook.id !== undefined) received.id = webhook.id;
+    if (route.event) received.event = route.event;
+    await bus?.publish('webhook.received', received).catch((error: unknown) => {
+      logger?.warn({ route: path, error: errorInfo(error) }, 'webhook.received could not be published');
+    });
+    return reply(202, 'accepted');
+  }
+
+  return { fetch };
+}
+
+const TEXT: Record<number, string> = {
+  200: 'duplicate',
+  400: 'invalid payload',
+  401: 'invalid signature',
+  405: 'method not allowed',
+  409: 'delivery in progress',
+  413: 'payload too large',
+  500: 'internal error',
+  503: 'service unavailable',
+};
