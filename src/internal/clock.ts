@@ -2,7 +2,8 @@ import type { Clock } from '../types.js';
 
 /**
  * The real clock: `Date.now()` and global timers. Its timers are `unref`'d where the runtime
- * supports it, so a pending retry delay or heartbeat never keeps a process alive.
+ * supports it, so a breaker's half-open timer, a heartbeat or a timeout guard never keeps a
+ * process alive. Waits that a caller awaits (retry delays, `sleep`) re-reference their timer.
  *
  * @example
  * ```ts

@@ -12,7 +12,17 @@ export function abortErrorFrom(signal: AbortSignal): Error {
 }
 
 /**
- * Waits `ms` on `clock`; rejects with {@link AbortError} (or the signal's own library error)
+ * Re-references a timer of `systemClock` (which unrefs every timer): for waits that a caller
+ * is awaiting, such as a retry delay, so a short script is not cut off mid-wait. Handles of
+ * other clocks are left alone.
+ */
+export function keepAlive(handle: unknown): void {
+  const timer = handle as { ref?: () => void } | null;
+  if (typeof timer === 'object' && timer !== null && typeof timer.ref === 'function') timer.ref();
+}
+
+/**
+ * Waits `ms` on `clock` (keeping the process alive meanwhile, see {@link keepAlive}); rejects with {@link AbortError} (or the signal's own library error)
  * as soon as `signal` aborts, and leaves no timer or listener behind either way.
  */
 export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
