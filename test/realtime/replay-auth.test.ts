@@ -8,7 +8,7 @@ const topics = { ai_progress: ['ai.*'], automation_status: ['workflow.*'], secre
 let hub: RealtimeHub | undefined;
 afterEach(() => hub?.close());
 
-async function publishMany(bus: ReturnType<typeof createBus>, type: string, count: number) {
+async function publishMany(bus: { publish(type: any, data: any): Promise<unknown> }, type: string, count: number) {
   for (let i = 0; i < count; i++) await bus.publish(type as never, { i } as never);
 }
 
