@@ -69,7 +69,7 @@ const STATES = ['closed', 'open', 'half-open'];
  * ```
  */
 export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreakerPolicy {
-  const strategy = options.breaker ?? consecutive();
+  const strategy = options.breaker === undefined ? consecutive() : options.breaker;
   if (typeof strategy?.create !== 'function')
     configError('circuitBreaker.breaker must be consecutive(n) or sampling({...})');
   const halfOpenAfter = assertNumber('circuitBreaker.halfOpenAfter', options.halfOpenAfter ?? 10_000);

@@ -44,25 +44,27 @@ export function rateLimit(options: RateLimitOptions): Policy {
   const { mode = 'wait', clock = systemClock } = options;
   if (mode !== 'wait' && mode !== 'reject')
     configError(`rateLimit.mode must be 'wait' or 'reject', got ${String(mode)}`);
-  const perMs = limit / intervalMs;
+  // Counted in token-milliseconds (a token is `intervalMs` units, each ms adds `limit` units),
+  // so integer clocks give exact arithmetic.
+  const full = limit * intervalMs;
   const waiters = new Set<Waiter>();
-  let tokens = limit;
+  let units = full;
   let last = clock.now();
   let timer: unknown;
 
   const refill = () => {
     const now = clock.now();
-    tokens = Math.min(limit, tokens + (now - last) * perMs);
+    units = Math.min(full, units + (now - last) * limit);
     last = now;
   };
-  const msUntilToken = () => Math.max(1, Math.ceil((1 - tokens) / perMs));
+  const msUntilToken = () => Math.max(1, Math.ceil((intervalMs - units) / limit));
 
   function drain(): void {
     timer = undefined;
     refill();
     for (const waiter of waiters) {
-      if (tokens < 1) break;
-      tokens--;
+      if (units < intervalMs) break;
+      units -= intervalMs;
       waiters.delete(waiter);
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.go();
@@ -73,12 +75,12 @@ export function rateLimit(options: RateLimitOptions): Policy {
   function acquire(signal: AbortSignal | undefined): Promise<void> | undefined {
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
     refill();
-    if (!waiters.size && tokens >= 1) {
-      tokens--;
+    if (!waiters.size && units >= intervalMs) {
+      units -= intervalMs;
       return undefined;
     }
     if (mode === 'reject' || waiters.size >= maxQueue) {
-      const retryAfterMs = msUntilToken() + waiters.size / perMs;
+      const retryAfterMs = msUntilToken() + (waiters.size * intervalMs) / limit;
       return Promise.reject(
         new RateLimitError(`rate limit of ${limit} per ${intervalMs} ms reached`, {
           retryAfterMs: Math.ceil(retryAfterMs),
