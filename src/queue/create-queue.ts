@@ -8,6 +8,7 @@ import type { DeadLetter, DriverJob } from './driver.js';
 import {
   assertQueueName,
   BASE_JOB_OPTIONS,
+  type ResolvedSendOptions,
   resolveJobOptions,
   resolveProcessOptions,
   resolveSendOptions,
@@ -60,11 +61,24 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
     if (closing) throw new AbortError('the queue is closed');
   }
 
-  async function prepare(queue: string, payload: unknown, sendOptions: SendOptions | undefined): Promise<DriverJob> {
-    assertQueueName(queue);
-    const o = resolveSendOptions(sendOptions, defaults);
+  const plainSend = resolveSendOptions(undefined, defaults);
+
+  /** Checks everything about a job; the schema check is the only asynchronous part. */
+  function prepare(
+    queue: string,
+    payload: unknown,
+    sendOptions: SendOptions | undefined,
+  ): DriverJob | Promise<DriverJob> {
+    assertKnownName(queue);
+    const o = sendOptions === undefined ? plainSend : resolveSendOptions(sendOptions, defaults);
     const schema = schemas[queue];
-    if (schema) await validateWith(schema, payload, `queue ${queue} payload`, { queue });
+    if (schema) {
+      return validateWith(schema, payload, `queue ${queue} payload`, { queue }).then(() => build(queue, payload, o));
+    }
+    return build(queue, payload, o);
+  }
+
+  function build(queue: string, payload: unknown, o: ResolvedSendOptions): DriverJob {
     const json = toJson(payload, `queue ${queue} payload`);
     const job: DriverJob = {
       id: o.jobId ?? crypto.randomUUID(),
@@ -81,6 +95,7 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
   }
 
   function announce(job: DriverJob): void {
+    if (!bus && !logger) return;
     const data: { queue: string; jobId: string; delayMs?: number } = { queue: job.name, jobId: job.id };
     if (job.delayMs !== undefined) data.delayMs = job.delayMs;
     bus?.emit('queue.enqueued', data);
@@ -94,11 +109,25 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
     return jobs.map((job) => ({ id: job.id }));
   }
 
+  const known = new Set<string>();
+  function assertKnownName(queue: string): void {
+    // Names are few: check each once, then skip the regex on the hot path.
+    if (!known.has(queue)) {
+      assertQueueName(queue);
+      known.add(queue);
+    }
+  }
+
   return {
     async send(queue, payload, sendOptions) {
       assertOpen();
-      const [result] = await enqueue([await prepare(queue, payload, sendOptions)]);
-      return result as { id: string };
+      assertKnownName(queue);
+      const prepared = prepare(queue, payload, sendOptions);
+      const job = prepared instanceof Promise ? await prepared : prepared;
+      assertOpen();
+      await driver.add([job]);
+      announce(job);
+      return { id: job.id };
     },
 
     async sendMany(queue, jobs) {

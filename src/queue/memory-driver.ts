@@ -18,6 +18,8 @@ export interface MemoryDriverOptions {
   keepFailed?: number;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 type State = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
 
 interface Entry {
@@ -57,7 +59,8 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
   const keepCompleted = assertNumber('memoryDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true });
   const keepFailed = assertNumber('memoryDriver.keepFailed', options.keepFailed ?? 1000, { integer: true });
   const lanes = new Map<string, Lane>();
-  const active = new Set<AbortController>();
+  // One signal for every run: the only driver-side abort is closing without draining.
+  const stop = new AbortController();
   let closed = false;
 
   function lane(name: string): Lane {
@@ -114,8 +117,6 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     entry.state = 'active';
     const { job } = entry;
     const attempt = entry.made + 1;
-    const controller = new AbortController();
-    active.add(controller);
     let failure: unknown;
     let failed = false;
     try {
@@ -126,13 +127,12 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         attempt,
         attempts: job.attempts,
         timeoutMs: job.timeoutMs,
-        signal: controller.signal,
+        signal: stop.signal,
       });
     } catch (error) {
       failed = true;
       failure = error;
     }
-    active.delete(controller);
     entry.made = attempt;
     if (!failed) {
       entry.state = 'completed';
@@ -166,8 +166,8 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
   return {
     kind: 'memory',
 
-    async add(jobs) {
-      if (closed) throw new AbortError('the queue driver is closed');
+    add(jobs) {
+      if (closed) return Promise.reject(new AbortError('the queue driver is closed'));
       for (const job of jobs) {
         const l = lane(job.name);
         if (l.entries.has(job.id)) continue;
@@ -176,6 +176,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         if (job.delayMs) later(l, entry, job.delayMs);
         else ready(l, entry);
       }
+      return RESOLVED;
     },
 
     async process(queue, handler, processOptions) {
@@ -250,7 +251,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         for (const entry of l.entries.values()) if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
       }
       if (!drain) {
-        for (const controller of active) controller.abort(new AbortError('the queue was closed without draining'));
+        stop.abort(new AbortError('the queue was closed without draining'));
         return;
       }
       await Promise.all([...lanes.values()].map((l) => l.pq?.onPendingZero()));

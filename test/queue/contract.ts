@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createBus } from '../../src/bus/create-bus.js';
 import type { SystemEvents } from '../../src/bus/system-events.js';
-import type { EnvelopeOf } from '../../src/bus/types.js';
+import type { Envelope } from '../../src/bus/types.js';
 import { IntegrationError, isIntegrationError } from '../../src/errors/integration-error.js';
 import { isNotFoundError } from '../../src/errors/not-found-error.js';
 import { isValidationError } from '../../src/errors/validation-error.js';
@@ -49,7 +49,7 @@ export function queueContract(setup: ContractSetup): void {
 
   function make(extra: Partial<Parameters<typeof createQueue<Queues>>[0]> = {}) {
     const bus = createBus();
-    const events: Array<EnvelopeOf<SystemEvents>> = [];
+    const events: Envelope[] = [];
     bus.subscribe('*', (e) => {
       if (e.type.startsWith('queue.')) events.push(e);
     });
