@@ -21,14 +21,19 @@ export interface PolicyContext {
  * ```
  */
 export interface Policy {
+  /** Runs `fn` under the policy; `opts.signal` cancels it (and any wait) with `AbortError`. */
   execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: { signal?: AbortSignal | undefined }): Promise<T>;
 }
 
 /** A structured logger; pino, bunyan-style and console adapters all fit. */
 export interface Logger {
+  /** Detailed diagnostics. */
   debug(obj: object, msg?: string): void;
+  /** Normal operation. */
   info(obj: object, msg?: string): void;
+  /** Something failed but was handled (a retry, a rejected webhook). */
   warn(obj: object, msg?: string): void;
+  /** Something failed for good. */
   error(obj: object, msg?: string): void;
 }
 
@@ -37,8 +42,11 @@ export interface Logger {
  * instead of sleeping.
  */
 export interface Clock {
+  /** Current time in epoch milliseconds. */
   now(): number;
+  /** Calls `fn` once after `ms`; returns a handle for `clearTimeout`. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer created by this clock's `setTimeout`. */
   clearTimeout(handle: unknown): void;
 }
 
@@ -48,7 +56,7 @@ export interface CommonOptions {
   name?: string;
   /** Resilience policy wrapped around each operation. */
   policy?: Policy;
-  /** Bus receiving the library's {@link SystemEvents}. */
+  /** Bus receiving the library's system events (`http.retry`, `breaker.opened`, ...). */
   bus?: EventSink;
   /** Structured logger. */
   logger?: Logger;

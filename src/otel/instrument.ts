@@ -15,6 +15,7 @@ import type { ErrorInfo } from '../bus/system-events.js';
 
 /** The part of a bus `instrument` needs: any bus made by `createBus` fits. */
 export interface InstrumentedBus {
+  /** Registers a handler for every event; returns the unsubscribe function. */
   subscribe(type: '*', handler: (envelope: any) => void): () => void;
 }
 

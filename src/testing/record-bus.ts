@@ -3,6 +3,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 
 /** The part of a bus {@link recordBus} needs: any bus made by `createBus` fits. */
 export interface RecordableBus {
+  /** Registers a handler for every event; returns the unsubscribe function. */
   subscribe(type: '*', handler: (envelope: any) => void): () => void;
 }
 
