@@ -157,6 +157,9 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
     });
     const reader = body.getReader();
     const decoder = new TextDecoder();
+    // Some fetch implementations do not end the body on abort; cancelling unblocks the read.
+    const onAbort = () => void reader.cancel().catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
       while (true) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -167,6 +170,7 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
         }
         if (chunk.done) return;
         parser.feed(decoder.decode(chunk.value, { stream: true }));
+        if (!parseError && pending.some((e) => e.data.length > maxEventBytes)) parseError = new Error('too large');
         if (parseError) {
           throw new IntegrationError(`connectSSE: an event exceeded ${maxEventBytes} characters`, {
             code: 'PAYLOAD_TOO_LARGE',
@@ -190,6 +194,7 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
         }
       }
     } finally {
+      signal.removeEventListener('abort', onAbort);
       reader.cancel().catch(() => undefined);
     }
   }
