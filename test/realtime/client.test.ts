@@ -4,7 +4,7 @@ import { isIntegrationError } from '../../src/errors/integration-error.js';
 import { systemClock } from '../../src/internal/clock.js';
 import { exponential } from '../../src/policies/backoff.js';
 import { connectSSE, createRealtimeHub } from '../../src/realtime/index.js';
-import type { RealtimeHub, RealtimeItem } from '../../src/realtime/types.js';
+import type { RealtimeHub, RealtimeItem, RealtimeMessage } from '../../src/realtime/types.js';
 import type { Clock } from '../../src/types.js';
 import { until } from './helpers.js';
 import { serve } from './serve.js';
@@ -71,7 +71,7 @@ describe('connectSSE over real sockets', () => {
     server = await serve(handler, port);
     closers.push(() => server.close());
     const replayed = await take(iterator, 2);
-    expect(replayed.map((i) => (i.data as { n: number }).n)).toEqual([3, 4]);
+    expect(replayed.map((i) => ((i as RealtimeMessage).data as { n: number }).n)).toEqual([3, 4]);
     expect(seenIds[0]).toBeNull();
     expect(seenIds.at(-1)).toBe(lastSeen);
     expect(clock.delays).toContain(20); // retry: from the server after the stream ended
