@@ -4,7 +4,8 @@ import { utf8 } from './encoding.js';
 import { reject } from './scheme-helpers.js';
 import type { WebhookInput } from './types.js';
 
-const PRINTABLE = /^[\x20-\x7e]*$/;
+// Printable ASCII plus the optional whitespace (space, tab) HTTP allows around a value.
+const PRINTABLE = /^[\t\x20-\x7e]*$/;
 const REPEATED = null;
 
 type Raw = string | readonly string[] | undefined | null;
@@ -39,9 +40,8 @@ export function headerReader(headers: unknown): (name: string) => string | undef
 
 function clean(value: string | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (!PRINTABLE.test(trimmed)) reject('malformed_signature', 'header is not printable ASCII');
-  return trimmed || undefined;
+  if (!PRINTABLE.test(value)) reject('malformed_signature', 'header is not printable ASCII');
+  return value.trim() || undefined;
 }
 
 /**

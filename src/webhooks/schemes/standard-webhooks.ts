@@ -1,5 +1,14 @@
 import { fromBase64, toBase64, utf8 } from '../encoding.js';
-import { checkTime, need, needKeys, parseTime, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import {
+  checkTime,
+  need,
+  needKeys,
+  parseTime,
+  reject,
+  secretKeys,
+  signingKey,
+  verifyDigest,
+} from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link standardWebhooks}. */
@@ -12,7 +21,7 @@ const PREFIX = 'whsec_';
 
 /**
  * The Standard Webhooks scheme (Svix-compatible): `webhook-id`, `webhook-timestamp` and
- * `webhook-signature` (`v1,<base64>` entries separated by spaces, any may match), HMAC-SHA256
+ * `webhook-signature` (`v1,<base64>` entries separated by spaces, any may match, a malformed one refuses the header), HMAC-SHA256
  * of `id.timestamp.body`. The `svix-*` header names are accepted too.
  *
  * @example
@@ -38,7 +47,9 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
       for (const entry of signature.split(' ')) {
         if (!entry.startsWith('v1,')) continue;
         const digest = fromBase64(entry.slice(3));
-        if (digest?.length === 32) candidates.push(digest);
+        // One bad v1 entry spoils the header: a repeated header joined by ", " must not pass.
+        if (digest?.length !== 32) reject('malformed_signature');
+        candidates.push(digest);
       }
       await verifyDigest(keys, [utf8(`${id}.${timestamp}.`), m.body], candidates);
       checkTime(seconds * 1000, m);

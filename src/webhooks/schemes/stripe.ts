@@ -35,7 +35,10 @@ export function stripe(options: StripeOptions): WebhookScheme {
       needKeys(keys);
       let t: string | undefined;
       const candidates: Uint8Array[] = [];
-      for (const item of need(m, 'stripe-signature').split(',')) {
+      const header = need(m, 'stripe-signature');
+      // Stripe never sends spaces: one here means a repeated header joined by ", ".
+      if (header.includes(' ')) reject('malformed_signature');
+      for (const item of header.split(',')) {
         const eq = item.indexOf('=');
         if (eq < 1) reject('malformed_signature');
         const key = item.slice(0, eq);
