@@ -3,7 +3,8 @@ import type { Clock, Logger } from '../types.js';
 import type { SystemEvents } from './system-events.js';
 
 /** A map of event type to payload type. */
-export type EventMap = Record<string, unknown>;
+// `any`, not `unknown`: interfaces (such as SystemEvents) then satisfy the constraint too.
+export type EventMap = Record<string, any>;
 
 /**
  * A CloudEvents 1.0 envelope: the unit every bus handler receives.

@@ -1,0 +1,80 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redisTransport } from '../../src/bus/redis/index.js';
+import { describeWithService, uniquePrefix } from '../helpers/services.js';
+import { transportContract } from './fixtures/contract.js';
+
+await describeWithService('redis', 'redisTransport', () => {
+  const redis = new Redis({ lazyConnect: true });
+  const clients: Redis[] = [];
+  const streams: string[] = [];
+  let stream = '';
+  const fresh = () => {
+    stream = uniquePrefix('bus');
+    streams.push(stream, `${stream}:dead`);
+  };
+  fresh();
+  afterAll(async () => {
+    await redis.del(...streams);
+    redis.disconnect();
+    for (const c of clients) c.disconnect();
+  });
+
+  transportContract({
+    make(options = {}) {
+      const client = new Redis();
+      clients.push(client);
+      return redisTransport(client, { stream, blockMs: 200, claimIdleMs: 1000, ...options });
+    },
+    reset: fresh,
+    stored: () => redis.xlen(stream),
+    async pending(group, type) {
+      const summary = (await redis.xpending(stream, `${group}:${type}`)) as [number];
+      return Number(summary[0]);
+    },
+    async deadLetters() {
+      const rows = await redis.xrange(`${stream}:dead`, '-', '+');
+      return rows.map(([, f]) => {
+        const get = (k: string) => f[f.indexOf(k) + 1] as string;
+        return { body: get('e'), error: JSON.parse(get('error')), group: get('group') };
+      });
+    },
+    async rawPublish(_type, body) {
+      await redis.xadd(stream, '*', 'e', body, 'o', 'elsewhere');
+    },
+  });
+
+  describe('redis specifics', () => {
+    it('caps the stream with MAXLEN ~ and refuses a non-ioredis client', async () => {
+      const client = new Redis();
+      clients.push(client);
+      const transport = redisTransport(client, { stream, maxLen: 10 });
+      for (let i = 0; i < 300; i++) {
+        await transport.publish({ specversion: '1.0', id: `e${i}`, source: 's', type: 't', time: '', data: i });
+      }
+      expect(await redis.xlen(stream)).toBeLessThan(300);
+      expect(() => redisTransport({} as Redis)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      expect(() => redisTransport(client, { maxLen: 0 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      await transport.close();
+    });
+
+    it('a restarted consumer with the same name takes back its own pending entries at once', async () => {
+      const group = 'mail:t';
+      await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM');
+      const envelope = { specversion: '1.0', id: 'p1', source: 's', type: 't', time: 'now', data: 1 };
+      await redis.xadd(stream, '*', 'e', JSON.stringify(envelope), 'o', 'x');
+      // A previous run of "pod-1" read it and died before acking.
+      await redis.xreadgroup('GROUP', group, 'pod-1', 'COUNT', 10, 'STREAMS', stream, '>');
+      const client = new Redis();
+      clients.push(client);
+      const transport = redisTransport(client, { stream, consumer: 'pod-1', claimIdleMs: 60_000, blockMs: 200 });
+      const got: string[] = [];
+      transport.subscribe('t', 'mail', async (e) => void got.push(e.id));
+      const end = Date.now() + 5000;
+      while (got.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(got).toEqual(['p1']);
+      await transport.close();
+      expect(Number(((await redis.xpending(stream, group)) as [number])[0])).toBe(0);
+    });
+  });
+});
