@@ -1,4 +1,4 @@
-import type { PolicyContext } from '../types.js';
+import type { Clock, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
 
 /** A signal that never aborts, for calls made without one. */
@@ -28,4 +28,21 @@ export function toCtx(opts: ExecuteOptions | undefined, attempt = opts?.attempt 
 /** True for promises and other thenables. */
 export function isThenable<T>(value: PromiseLike<T> | T): value is PromiseLike<T> & Promise<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/**
+ * `clock` whose timers keep the process alive while they are pending (`ref` where the runtime
+ * has it). Used for waits a caller is awaiting (a retry delay, a queued rate-limited call):
+ * exiting during one would drop work silently. Housekeeping timers stay unref'd.
+ */
+export function keepAlive(clock: Clock): Clock {
+  return {
+    now: () => clock.now(),
+    setTimeout(fn, ms) {
+      const handle = clock.setTimeout(fn, ms);
+      (handle as { ref?: () => void } | null)?.ref?.();
+      return handle;
+    },
+    clearTimeout: (handle) => clock.clearTimeout(handle),
+  };
 }

@@ -4,7 +4,7 @@ import { assertNumber, configError } from '../internal/config.js';
 import { abortErrorFrom } from '../internal/sleep.js';
 import type { Clock, Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
-import { toCtx } from './context.js';
+import { keepAlive, toCtx } from './context.js';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -41,7 +41,8 @@ export function rateLimit(options: RateLimitOptions): Policy {
   const limit = assertNumber('rateLimit.limit', options?.limit, { min: 1, integer: true });
   const intervalMs = assertNumber('rateLimit.intervalMs', options.intervalMs, { min: 1, max: 2_147_483_647 });
   const maxQueue = assertNumber('rateLimit.maxQueue', options.maxQueue ?? 10_000, { integer: true });
-  const { mode = 'wait', clock = systemClock } = options;
+  const { mode = 'wait' } = options;
+  const clock = keepAlive(options.clock ?? systemClock);
   if (mode !== 'wait' && mode !== 'reject')
     configError(`rateLimit.mode must be 'wait' or 'reject', got ${String(mode)}`);
   // Counted in token-milliseconds (a token is `intervalMs` units, each ms adds `limit` units),

@@ -8,7 +8,7 @@ import { abortErrorFrom, sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
 import { assertBackoff, type Backoff, backoffDelay, exponential } from './backoff.js';
 import type { ExecuteOptions } from './compose.js';
-import { Ctx, isThenable, toCtx } from './context.js';
+import { Ctx, isThenable, keepAlive, toCtx } from './context.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
@@ -54,7 +54,8 @@ export function retry(options: RetryOptions = {}): Policy {
   const backoff = assertBackoff(options.backoff ?? exponential(), 'retry.backoff');
   const retryOn = options.retryOn ?? defaultRetryOn;
   if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
-  const { bus, logger, respectRetryAfter = true, name = 'retry', clock = systemClock } = options;
+  const { bus, logger, respectRetryAfter = true, name = 'retry' } = options;
+  const clock = keepAlive(options.clock ?? systemClock);
   const cap = backoff.type === 'exponential' ? backoff.max : Math.max(backoff.delayMs, 30_000);
 
   /** The rare path: hands the rest of the loop to p-retry, replaying the first failure. */

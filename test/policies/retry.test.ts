@@ -52,7 +52,7 @@ describe('retry', () => {
 
   it('does not retry non-retryable or foreign errors by default', async () => {
     for (const error of [
-      new HttpError('bad request', { status: 400 }),
+      new HttpError('bad request', { status: 400, method: 'GET', url: 'https://api.test/x' }),
       new Error('plain'),
       new IntegrationError('x'),
     ]) {
@@ -156,7 +156,8 @@ describe('retry', () => {
   it("waits an error's retryAfterMs, capped by the backoff's max", async () => {
     const clock = fakeClock();
     const times: number[] = [];
-    const fail = (retryAfterMs: number) => new HttpError('slow down', { status: 429, retryable: true, retryAfterMs });
+    const fail = (retryAfterMs: number) =>
+      new HttpError('slow down', { status: 429, method: 'GET', url: 'https://api.test/x', retryAfterMs });
     const p = retry({ maxAttempts: 3, backoff: exponential({ initial: 10, max: 2_000, jitter: 'none' }), clock })
       .execute(async ({ attempt }) => {
         times.push(clock.now());
@@ -176,7 +177,7 @@ describe('retry', () => {
     const run = (respectRetryAfter: boolean) =>
       retry({ maxAttempts: 2, backoff: constant(50), respectRetryAfter, clock }).execute(async () => {
         times.push(clock.now());
-        throw new HttpError('busy', { status: 503, retryable: true, retryAfterMs: 120_000 });
+        throw new HttpError('busy', { status: 503, method: 'GET', url: 'https://api.test/x', retryAfterMs: 120_000 });
       });
     const a = run(false).catch(() => undefined);
     await clock.advance(60);
