@@ -6,7 +6,7 @@ import { configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { httpErrorFrom } from '../rest/attempt.js';
 import { decodeText, readBounded } from '../rest/body.js';
-import { buildHeaders, resolveCommon, runAttempt, runPolicy } from '../rest/transport.js';
+import { buildHeaders, callTimeout, resolveCommon, runAttempt, runPolicy } from '../rest/transport.js';
 import { parseBaseUrl, redactUrl } from '../rest/url.js';
 import type {
   BatchOperation,
@@ -75,7 +75,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     opts: OperationOptions<StandardSchemaV1 | undefined>,
     idempotent: boolean,
   ): Promise<unknown> {
-    const timeoutMs = opts.timeoutMs ?? r.timeoutMs;
+    const timeoutMs = callTimeout(r, opts.timeoutMs);
     const outcome: Outcome = await runPolicy(
       r.policy,
       async (ctx) => {

@@ -5,7 +5,7 @@ import { validateWith } from '../internal/schema.js';
 import { decodeText, parseJson, readBounded } from './body.js';
 import { kyOptions, requestBody } from './request-body.js';
 import { openStream } from './stream.js';
-import { buildHeaders, isIdempotentMethod, resolveCommon, runAttempt, runPolicy } from './transport.js';
+import { buildHeaders, callTimeout, isIdempotentMethod, resolveCommon, runAttempt, runPolicy } from './transport.js';
 import type { RequestOptions, RestClient, RestClientOptions, StreamOptions } from './types.js';
 import { parseBaseUrl, redactUrl, resolveUrl } from './url.js';
 
@@ -41,11 +41,12 @@ export function createRestClient(options: RestClientOptions): RestClient {
     method = method.toUpperCase();
     const responseType = opts.responseType ?? 'json';
     if (!RESPONSE_TYPES.has(responseType)) configError(`responseType must be json, text, bytes or response`);
+    if (opts.schema && responseType !== 'json') configError('schema needs responseType json');
     const url = resolveUrl(base, path, opts.params, opts.searchParams);
     const body = requestBody(method, opts);
     const safeUrl = redactUrl(url);
     const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
-    const timeoutMs = opts.timeoutMs ?? r.timeoutMs;
+    const timeoutMs = callTimeout(r, opts.timeoutMs);
     const where = `${method} ${safeUrl}`;
     const result = await runPolicy(
       r.policy,

@@ -4,7 +4,7 @@ import { IntegrationError } from '../errors/integration-error.js';
 import { assertNumber } from '../internal/config.js';
 import { type AttemptScope, transportError } from './attempt.js';
 import { kyOptions, requestBody } from './request-body.js';
-import { buildHeaders, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
+import { buildHeaders, callTimeout, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
 import type { SseEvent, StreamOptions } from './types.js';
 import { redactUrl, resolveUrl } from './url.js';
 
@@ -27,7 +27,7 @@ export function openStream(
   const maxEvent = assertNumber('maxEventBytes', opts.maxEventBytes ?? 1024 * 1024, { min: 1, integer: true });
   const safeUrl = redactUrl(url);
   const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
-  const timeoutMs = opts.timeoutMs ?? r.timeoutMs;
+  const timeoutMs = callTimeout(r, opts.timeoutMs);
 
   async function* events(): AsyncGenerator<SseEvent> {
     let scope: AttemptScope | undefined;

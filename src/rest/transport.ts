@@ -68,6 +68,11 @@ export function resolveCommon(options: HttpClientOptions, defaultName: string): 
   };
 }
 
+/** A call's `timeoutMs` (checked, `CONFIG` when bad) or the client's. */
+export function callTimeout(r: Resolved, value: number | undefined): number {
+  return value === undefined ? r.timeoutMs : assertNumber('timeoutMs', value);
+}
+
 /** Runs `fn` under the policy (or directly), telling it whether the call may be repeated. */
 export function runPolicy<T>(
   policy: Policy | undefined,

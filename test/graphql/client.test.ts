@@ -29,12 +29,12 @@ const msw = setupServer(
   kg.query('Flaky', () => {
     hits++;
     return hits < 3
-      ? HttpResponse.json({ message: 'busy' }, { status: 503 })
+      ? HttpResponse.json({ message: 'busy' } as never, { status: 503 })
       : HttpResponse.json({ data: { ok: true } });
   }),
   kg.mutation('AddFact', () => {
     hits++;
-    return HttpResponse.json({ message: 'busy' }, { status: 503 });
+    return HttpResponse.json({ message: 'busy' } as never, { status: 503 });
   }),
   kg.query('Invalid', () => {
     hits++;
@@ -42,11 +42,11 @@ const msw = setupServer(
   }),
   kg.query('Html', () => {
     hits++;
-    return HttpResponse.text('<html>gateway</html>', { status: 404 });
+    return HttpResponse.text('<html>gateway</html>', { status: 404 }) as never;
   }),
   kg.query('NotJson', () => {
     hits++;
-    return new HttpResponse('{"data": ', { status: 200, headers: { 'content-type': 'application/json' } });
+    return new HttpResponse('{"data": ', { status: 200, headers: { 'content-type': 'application/json' } }) as never;
   }),
   kg.query('Down', () => {
     hits++;

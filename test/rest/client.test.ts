@@ -192,6 +192,7 @@ describe('createRestClient contract (msw)', () => {
     await expect(api.post('/x', { json: { n: 1n } })).rejects.toMatchObject({ code: 'NOT_SERIALIZABLE' });
     await expect(api.get('/x', { body: 'nope' })).rejects.toMatchObject({ code: 'CONFIG' });
     await expect(api.get('/x', { responseType: 'xml' as never })).rejects.toMatchObject({ code: 'CONFIG' });
+    await expect(api.get('/x', { responseType: 'text', schema: z.string() })).rejects.toMatchObject({ code: 'CONFIG' });
     expect(fetchSpy).toHaveBeenCalledTimes(1);
   });
 });
