@@ -119,7 +119,10 @@ describe.each(Object.entries(cases))('fuzz %s', (name, c) => {
         switch (m.kind) {
           case 'flip':
             body = body.length ? body.slice() : new Uint8Array([m.byte]);
-            if (original.length) body[m.pos % body.length] ^= 1 << m.bit;
+            if (original.length) {
+              const i = m.pos % body.length;
+              body[i] = (body[i] as number) ^ (1 << m.bit);
+            }
             break;
           case 'insert': {
             const i = m.pos % (body.length + 1);
