@@ -1,5 +1,4 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { EventEmitter } from 'eventemitter3';
 import { IntegrationError } from '../errors/integration-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
@@ -38,7 +37,9 @@ type AnyHandler = (envelope: Envelope) => unknown;
 export function createBus<E extends EventMap = Record<never, never>>(
   options: BusOptions<E & SystemEvents> = {},
 ): Bus<E & SystemEvents> {
-  const emitter = new EventEmitter();
+  // type → handlers; arrays are replaced, never mutated, so a delivery in progress is unaffected
+  // by (un)subscribes from inside a handler.
+  const handlers = new Map<string, AnyHandler[]>();
   const source = options.source ?? 'wawagot:integrations';
   const schemas = options.schemas as Record<string, StandardSchemaV1 | undefined> | undefined;
   const clock = options.clock ?? systemClock;
@@ -93,9 +94,9 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
   function run(envelope: Envelope): Promise<unknown> {
     const pending: unknown[] = [];
-    for (const listener of emitter.listeners(envelope.type) as AnyHandler[]) pending.push(listener(envelope));
+    for (const listener of handlers.get(envelope.type) ?? []) pending.push(listener(envelope));
     if (wildcardCount > 0) {
-      for (const listener of emitter.listeners(WILDCARD) as AnyHandler[]) pending.push(listener(envelope));
+      for (const listener of handlers.get(WILDCARD) ?? []) pending.push(listener(envelope));
     }
     // Guarded handlers never reject, so this only waits for them to settle.
     return Promise.all(pending);
@@ -109,8 +110,9 @@ export function createBus<E extends EventMap = Record<never, never>>(
   }
 
   function deliver(envelope: Envelope): void {
-    emitter.emit(envelope.type, envelope);
-    if (wildcardCount > 0) emitter.emit(WILDCARD, envelope);
+    const list = handlers.get(envelope.type);
+    if (list) for (const listener of list) listener(envelope);
+    if (wildcardCount > 0) for (const listener of handlers.get(WILDCARD) ?? []) listener(envelope);
   }
 
   function assertType(type: unknown): asserts type is string {
@@ -129,7 +131,9 @@ export function createBus<E extends EventMap = Record<never, never>>(
     const unsubscribe = () => {
       if (!active) return;
       active = false;
-      emitter.removeListener(type, guarded);
+      const rest = (handlers.get(type) ?? []).filter((h) => h !== guarded);
+      if (rest.length > 0) handlers.set(type, rest);
+      else handlers.delete(type);
       if (type === WILDCARD) wildcardCount--;
     };
     const guarded = guard(
@@ -140,7 +144,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
           }
         : handler,
     );
-    emitter.on(type, guarded);
+    handlers.set(type, [...(handlers.get(type) ?? []), guarded]);
     if (type === WILDCARD) wildcardCount++;
     return unsubscribe;
   }
@@ -258,16 +262,15 @@ export function createBus<E extends EventMap = Record<never, never>>(
     },
 
     async close() {
-      emitter.removeAllListeners();
+      handlers.clear();
       wildcardCount = 0;
       groups.clear();
       await transport?.close();
     },
 
     listenerCount(type?: string) {
-      if (type !== undefined) return emitter.listenerCount(type);
       let total = 0;
-      for (const name of emitter.eventNames()) total += emitter.listenerCount(name);
+      for (const [name, list] of handlers) if (type === undefined || name === type) total += list.length;
       return total;
     },
   };
