@@ -78,7 +78,8 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     max: 1000,
   });
   const lanes = new Map<string, Lane>();
-  const active = new Set<AbortController>();
+  // One signal for every run: the only driver-side abort is closing without draining.
+  const stop = new AbortController();
   let closed = false;
 
   const onError = (where: string) => (error: Error) =>
@@ -108,8 +109,6 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       const data = job.data as StoredData;
       const attempts = job.opts.attempts ?? 1;
       const attempt = job.attemptsMade + 1;
-      const controller = new AbortController();
-      active.add(controller);
       try {
         await handler({
           id: job.id as string,
@@ -118,7 +117,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
           attempt,
           attempts,
           timeoutMs: data.timeoutMs,
-          signal: controller.signal,
+          signal: stop.signal,
         });
       } catch (error) {
         if (attempt >= attempts) {
@@ -127,8 +126,6 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
           notify(o, letter);
         }
         throw error instanceof Error ? error : new Error(errorInfo(error).message);
-      } finally {
-        active.delete(controller);
       }
     };
     const worker = new Worker(name, processor, {
@@ -221,8 +218,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     async close({ drain }) {
       if (closed) return;
       closed = true;
-      if (!drain)
-        for (const controller of active) controller.abort(new AbortError('the queue was closed without draining'));
+      if (!drain) stop.abort(new AbortError('the queue was closed without draining'));
       await Promise.all([...lanes.values()].map((l) => l.worker?.close(!drain)));
       await Promise.all([...lanes.values()].flatMap((l) => [l.queue.close(), l.dlq.close()]));
     },
