@@ -19,7 +19,7 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const runId = `bench_q_${process.pid}_${Date.now().toString(36)}`;
 
-function counter(total: number): { hit: (_i?: number) => void; done: Promise<void> } {
+function counter(total: number): { hit: (_job?: unknown) => void; done: Promise<void> } {
   let n = 0;
   let resolve!: () => void;
   const done = new Promise<void>((r) => {
