@@ -38,4 +38,12 @@ export const budgets = [
       code: "import { GraphQLClient } from 'graphql-request'; export default GraphQLClient;",
     },
   },
+  {
+    // Includes p-queue (with eventemitter3, ~4.4 kB of the total) behind memoryDriver. The
+    // BullMQ driver (queue/bullmq) is Node-only and bundles bullmq itself: no budget here.
+    name: 'createQueue + memoryDriver (queue)',
+    code: "import { createQueue, memoryDriver } from '@wawagot/integrations/queue'; export default [createQueue, memoryDriver];",
+    budget: 9500,
+    compare: { name: 'p-queue', code: "import PQueue from 'p-queue'; export default PQueue;" },
+  },
 ];
