@@ -95,7 +95,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
             secrets,
             (signal) => {
               const merged = new Headers(init.headers);
-              for (const [k, v] of headers) merged.set(k, v);
+              for (const k in headers) merged.set(k, headers[k] as string);
               return (r.options.fetch ?? fetch)(input, { ...init, headers: merged, signal });
             },
             async (response) => {

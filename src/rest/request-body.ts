@@ -19,7 +19,7 @@ export function requestBody(
 /** ky options of one attempt (ky's retry, timeout and HTTP-error throwing are off on the instance). */
 export function kyOptions(
   method: string,
-  headers: Headers,
+  headers: Record<string, string>,
   signal: AbortSignal,
   body: BodyInit | undefined,
 ): KyOptions {

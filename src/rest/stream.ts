@@ -35,9 +35,9 @@ export function openStream(
       r.policy,
       async (ctx) => {
         const { headers, secrets } = await buildHeaders(r, opts.headers, url);
-        if (key !== undefined) headers.set('idempotency-key', key);
-        if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
-        if (opts.json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+        if (key !== undefined) headers['idempotency-key'] = key;
+        headers.accept ??= 'text/event-stream';
+        if (opts.json !== undefined) headers['content-type'] ??= 'application/json';
         const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal, policySignal: ctx.signal, ctx };
         return runAttempt(
           r,

@@ -25,7 +25,10 @@ export interface Resolved {
   timeoutMs: number;
   maxBodyBytes: number;
   policy: Policy | undefined;
-  headers: Headers;
+  /** Client headers, lower-case names. */
+  headers: Record<string, string>;
+  /** Values of the client headers that are secrets (cookies, keys). */
+  headerSecrets: string[];
   options: HttpClientOptions;
 }
 
@@ -42,9 +45,13 @@ export function resolveCommon(options: HttpClientOptions, defaultName: string): 
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') configError('fetch must be a function');
   const name = options.name ?? defaultName;
-  let headers: Headers;
+  const headers: Record<string, string> = {};
+  const headerSecrets: string[] = [];
   try {
-    headers = new Headers(options.headers);
+    for (const [k, v] of new Headers(options.headers)) {
+      headers[k] = v;
+      if (SECRET_HEADER.test(k)) headerSecrets.push(v);
+    }
   } catch {
     // The runtime's message may quote the (secret) value.
     configError('headers contains an invalid header name or value');
@@ -64,6 +71,7 @@ export function resolveCommon(options: HttpClientOptions, defaultName: string): 
     maxBodyBytes,
     policy: chain.length === 0 ? undefined : chain.length === 1 ? chain[0] : compose(...chain),
     headers,
+    headerSecrets,
     options,
   };
 }
@@ -88,33 +96,38 @@ const neverAborted = /* @__PURE__ */ new AbortController().signal;
 
 /** Header names whose values are scrubbed from error body excerpts. */
 const SECRET_HEADER = /auth|cookie|key|token|secret|sig|pass/i;
+/** What `Headers` accepts in a value (checked here so the runtime never echoes a secret in its error). */
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
- * One attempt's headers: client defaults, call headers, auth. Also returns the secret values
- * sent (auth, cookies, key-like headers) so an error body echoing them can be scrubbed.
+ * One attempt's headers (client defaults, call headers, auth) as a plain record with
+ * lower-case names. Also returns the secret values sent (auth, cookies, key-like headers,
+ * secret query values) so an error body echoing them can be scrubbed.
  */
 export async function buildHeaders(
   r: Resolved,
   extra: HeadersInit | undefined,
   url?: URL,
-): Promise<{ headers: Headers; secrets: string[] }> {
-  let headers: Headers;
-  try {
-    headers = new Headers(r.headers);
-    if (extra) for (const [k, v] of new Headers(extra)) headers.set(k, v);
-  } catch {
-    throw new IntegrationError('request headers contain an invalid name or value', { code: 'CONFIG' });
+): Promise<{ headers: Record<string, string>; secrets: string[] }> {
+  const headers = { ...r.headers };
+  const secrets = url?.search ? secretValues(url).concat(r.headerSecrets) : r.headerSecrets.slice();
+  if (extra) {
+    try {
+      for (const [k, v] of new Headers(extra)) {
+        headers[k] = v;
+        if (SECRET_HEADER.test(k)) secrets.push(v);
+      }
+    } catch {
+      throw new IntegrationError('request headers contain an invalid name or value', { code: 'CONFIG' });
+    }
   }
-  const secrets = url?.search ? secretValues(url) : [];
-  for (const [k, v] of headers) if (SECRET_HEADER.test(k)) secrets.push(v);
   const auth = r.options.auth;
   if (!auth) return { headers, secrets };
   const secret = await auth.value();
-  try {
-    headers.set(auth.header, secret);
-  } catch {
+  if (typeof secret !== 'string' || BAD_HEADER_VALUE.test(secret)) {
     throw new IntegrationError(`auth produced an invalid ${auth.header} header value`, { code: 'CONFIG' });
   }
+  headers[auth.header.toLowerCase()] = secret;
   secrets.push(secret);
   return { headers, secrets };
 }

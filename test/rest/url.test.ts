@@ -112,6 +112,20 @@ describe('auth helpers and options', () => {
     }
   });
 
+  it('refuses an auth value the runtime would reject, without echoing it and without sending', async () => {
+    const fetchSpy = vi.fn(async () => new Response('{}'));
+    const api = createRestClient({
+      baseUrl: 'https://api.example.com',
+      auth: bearer(async () => 'CANARY-tok\r\nx-injected: 1'),
+      fetch: fetchSpy,
+      policy: false,
+    });
+    const error = await api.get('/x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONFIG' });
+    expect(JSON.stringify((error as { toJSON(): unknown }).toJSON())).not.toContain('CANARY');
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
   it('refuses an invalid path before any request is made', async () => {
     const fetchSpy = vi.fn(async () => new Response('{}'));
     const api = createRestClient({ baseUrl: 'https://api.example.com/v1', fetch: fetchSpy });
