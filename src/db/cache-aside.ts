@@ -1,3 +1,4 @@
+import { IntegrationError } from '../errors/integration-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
@@ -66,6 +67,11 @@ export function cacheAside<T>(
 
   async function load(key: string): Promise<T> {
     const value = await loader(key);
+    if (value === undefined) {
+      throw new IntegrationError('cacheAside loader returned undefined; return null to cache "no value"', {
+        code: 'NOT_SERIALIZABLE',
+      });
+    }
     await kv.set(key, { v: value, f: clock.now() + ttlMs } satisfies Stored<T>, { ttlMs: ttlMs + swrMs });
     return value;
   }

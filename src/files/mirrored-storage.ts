@@ -3,8 +3,8 @@ import { StorageError } from '../errors/storage-error.js';
 import { configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import type { Logger } from '../types.js';
-import { sha256Hex, toBytes } from './bytes.js';
-import { checkPath } from './path.js';
+import { checkContentType, sha256Hex, toBytes } from './bytes.js';
+import { checkPath, checkPrefix } from './path.js';
 import type { FileData, FileStorage, PutOptions, StoredFile } from './types.js';
 
 /** Options of {@link mirroredStorage}. */
@@ -89,6 +89,7 @@ export function mirroredStorage(
   }
 
   async function get(path: string, opts?: { as?: 'bytes' | 'stream' }) {
+    checkPath(path);
     return read(
       'get',
       (s) => s.get(path, opts as { as: 'stream' }),
@@ -99,6 +100,7 @@ export function mirroredStorage(
   return {
     async put(path: string, data: FileData, opts?: PutOptions): Promise<StoredFile> {
       checkPath(path);
+      checkContentType(opts?.contentType);
       const bytes = await toBytes(data);
       const [stored] = await both('put', (s) => s.put(path, bytes, opts));
       return stored;
@@ -117,14 +119,17 @@ export function mirroredStorage(
         (v) => !v,
       ),
     async delete(path) {
+      checkPath(path);
       const [a, b] = await both('delete', (s) => s.delete(path));
       return a || b;
     },
     async list(prefix = '') {
+      checkPrefix(prefix);
       const [a, b] = await both('list', (s) => s.list(prefix));
       return [...new Set([...a, ...b])].sort();
     },
     async verify(prefix = '') {
+      checkPrefix(prefix);
       const [a, b] = await both('list', (s) => s.list(prefix));
       const inA = new Set(a);
       const inB = new Set(b);

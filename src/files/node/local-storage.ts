@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, realpath, stat as statFile, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, realpath, stat as statFile, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { IntegrationError, isIntegrationError } from '../../errors/integration-error.js';
@@ -30,7 +30,9 @@ const escaped = () =>
  * A {@link FileStorage} on the local disk under `root` (Node only). Writes are atomic
  * (temporary file + fsync + rename + directory fsync): readers and crashes see the old or the
  * new file, never a torn one. Every path is checked before I/O, and symlinks that resolve
- * outside `root` are refused with `INVALID_PATH`; `list` does not follow symlinks. The
+ * outside `root` (directories on the way, or the file itself) are refused with
+ * `INVALID_PATH`; a `put` onto a symlink inside `root` replaces the link; `list` does not
+ * follow symlinks. The
  * content type is not persisted: `stat` guesses it from the extension.
  *
  * @example
@@ -73,6 +75,23 @@ export function localStorage(options: LocalStorageOptions): FileStorage {
         if (parent === dir) throw escaped();
         dir = parent;
       }
+    }
+  }
+  /** Refuses a `put` onto a symlink that resolves (or dangles) outside the root. */
+  async function assertTargetInside(full: string): Promise<void> {
+    let info: Awaited<ReturnType<typeof lstat>>;
+    try {
+      info = await lstat(full);
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return;
+      throw error;
+    }
+    if (!info.isSymbolicLink()) return;
+    try {
+      if (!inside(await realRoot(), await realpath(full))) throw escaped();
+    } catch (error) {
+      if (errno(error) !== 'ENOENT') throw error;
+      await assertAncestorInside(resolve(dirname(full), await readlink(full)));
     }
   }
   /** The real path of an existing file inside the root, or `undefined` when it is missing. */
@@ -140,6 +159,7 @@ export function localStorage(options: LocalStorageOptions): FileStorage {
         await assertAncestorInside(dirname(full));
         await mkdir(dirname(full), { recursive: true });
         await assertAncestorInside(dirname(full)); // re-check: a symlink may have appeared meanwhile
+        await assertTargetInside(full);
         await writeFileAtomic(full, bytes);
         return { path, size: bytes.byteLength, sha256: await sha256Hex(bytes), contentType };
       }),
