@@ -62,7 +62,14 @@ export function resolveCommon(options: HttpClientOptions, defaultName: string): 
   const outer =
     options.policy === false
       ? undefined
-      : (options.policy ?? retry({ maxAttempts: 3, name, clock, ...(options.bus ? { bus: options.bus } : {}) }));
+      : (options.policy ??
+        retry({
+          maxAttempts: 3,
+          name,
+          clock,
+          ...(options.bus ? { bus: options.bus } : {}),
+          ...(options.logger ? { logger: options.logger } : {}),
+        }));
   const chain = [outer, options.rateLimit].filter((p): p is Policy => !!p);
   return {
     name,
