@@ -1,0 +1,169 @@
+// Process-to-process throughput and latency of the bus transports against raw client loops:
+// a publisher (this process) and a consumer process (bench/bus-transports.consumer.ts) in one
+// work-sharing group that acks every event. Raw baselines: an ioredis XADD / XREADGROUP+XACK
+// loop and a nats.js JetStream publish (with Nats-Msg-Id) / pull-consume+ack loop, carrying the
+// same CloudEvents JSON.
+import { fork } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { connect, StorageType } from 'nats';
+import { createBus } from '../src/bus/index.js';
+import { natsTransport } from '../src/bus/nats/index.js';
+import { redisTransport } from '../src/bus/redis/index.js';
+import { markdownTable, ops, recordResults } from './results.js';
+
+type Kind = 'redis' | 'nats';
+type Impl = 'bus' | 'raw';
+const THROUGHPUT = 20_000;
+const LATENCY = 2_000;
+const WINDOW = 64;
+const now = () => performance.timeOrigin + performance.now();
+const consumerScript = new URL('./bus-transports.consumer.ts', import.meta.url).pathname;
+
+const redis = new Redis();
+const nc = await connect({ servers: '127.0.0.1:4222' });
+const jsm = await nc.jetstreamManager();
+const js = nc.jetstream();
+const streams: string[] = [];
+
+function envelopeJson(data: unknown): { id: string; json: string } {
+  const id = crypto.randomUUID();
+  const json = JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: 'bench',
+    type: 'bench.tick',
+    time: new Date().toISOString(),
+    data,
+  });
+  return { id, json };
+}
+
+async function publisher(kind: Kind, impl: Impl, stream: string) {
+  if (impl === 'bus') {
+    const transport =
+      kind === 'redis'
+        ? redisTransport(redis, { stream })
+        : natsTransport(nc, { stream, subjectPrefix: stream.toLowerCase() });
+    const bus = createBus<{ 'bench.tick': { t: number; n: number } }>({ transport });
+    return {
+      send: (n: number) => bus.publish('bench.tick', { t: now(), n }).then(() => undefined),
+      close: () => bus.close(),
+    };
+  }
+  const encoder = new TextEncoder();
+  if (kind === 'redis') {
+    return {
+      send: async (n: number) => {
+        const { json } = envelopeJson({ t: now(), n });
+        await redis.xadd(stream, 'MAXLEN', '~', '100000', '*', 'e', json);
+      },
+      close: async () => {},
+    };
+  }
+  return {
+    send: async (n: number) => {
+      const { id, json } = envelopeJson({ t: now(), n });
+      await js.publish(`${stream.toLowerCase()}.bench.tick`, encoder.encode(json), { msgID: id });
+    },
+    close: async () => {},
+  };
+}
+
+async function run(kind: Kind, impl: Impl, count: number, window: number) {
+  const stream = `bench_${kind}_${impl}_${Date.now().toString(36)}`;
+  streams.push(stream, `${stream}_DEAD`, `${stream}:dead`);
+  if (kind === 'nats') {
+    await jsm.streams.add({ name: stream, subjects: [`${stream.toLowerCase()}.>`], storage: StorageType.File });
+  }
+  const child = fork(consumerScript, [kind, impl, stream, String(count)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const message = (key: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const on = (m: Record<string, unknown>) => {
+        if (key in m) {
+          child.off('message', on);
+          resolve(m);
+        }
+      };
+      child.on('message', on);
+      child.once('exit', (code) => reject(new Error(`consumer exited with ${code}`)));
+    });
+  await message('ready');
+  const done = message('done');
+  const pub = await publisher(kind, impl, stream);
+  const start = now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: window }, async () => {
+      while (next < count) await pub.send(next++);
+    }),
+  );
+  const result = (await done) as { last: number; latencies: number[] };
+  child.send({ close: true });
+  await new Promise((resolve) => child.once('exit', resolve));
+  await pub.close();
+  const sorted = result.latencies.sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+  return { rate: count / ((result.last - start) / 1000), p50: pct(0.5), p99: pct(0.99) };
+}
+
+const rows: Array<Array<string | number>> = [];
+const notes: string[] = [];
+// `node --import tsx bench/bus-transports.bench.ts redis` measures one transport (and records nothing).
+const only = process.argv.slice(2).filter((a): a is Kind => a === 'redis' || a === 'nats');
+const kinds: Kind[] = only.length > 0 ? only : ['redis', 'nats'];
+for (const kind of kinds) {
+  const results: Record<Impl, { rate: number; p50: number; p99: number }> = {} as never;
+  for (const impl of ['raw', 'bus'] as const) {
+    // Warm-up, then throughput (WINDOW publishes in flight) and unloaded latency (one at a time).
+    await run(kind, impl, 2000, WINDOW);
+    const throughput = await run(kind, impl, THROUGHPUT, WINDOW);
+    const latency = await run(kind, impl, LATENCY, 1);
+    results[impl] = { rate: throughput.rate, p50: latency.p50, p99: latency.p99 };
+    const label =
+      impl === 'bus'
+        ? `bus + ${kind}Transport`
+        : kind === 'redis'
+          ? 'raw ioredis XADD/XREADGROUP'
+          : 'raw nats.js JetStream';
+    rows.push([
+      label,
+      ops(throughput.rate),
+      `${latency.p50.toFixed(2)} ms`,
+      `${latency.p99.toFixed(2)} ms`,
+      `${throughput.p50.toFixed(1)} / ${throughput.p99.toFixed(1)} ms`,
+    ]);
+    console.log(label, ops(throughput.rate), 'events/s', latency.p50.toFixed(2), latency.p99.toFixed(2));
+  }
+  const ratio = results.bus.rate / results.raw.rate;
+  notes.push(
+    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw`,
+  );
+}
+
+for (const s of streams) {
+  await redis.del(s).catch(() => 0);
+  await jsm.streams.delete(s).catch(() => false);
+}
+redis.disconnect();
+await nc.close();
+
+const table = markdownTable(
+  [
+    'transport',
+    'events/s (20,000, 64 in flight)',
+    'latency p50 (one at a time)',
+    'latency p99',
+    'p50 / p99 under load',
+  ],
+  rows,
+);
+console.log(`\n${table}\n\n${notes.join('\n')}`);
+if (only.length === 0)
+  recordResults(
+    'bus-transports',
+    'Bus transports: process to process',
+    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes.`,
+  );

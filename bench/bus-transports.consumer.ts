@@ -1,0 +1,112 @@
+// Consumer process of bench/bus-transports.bench.ts: receives `count` events in one work-sharing
+// group (acking each) and reports throughput and publish-to-handler latencies to its parent.
+// argv: <redis|nats> <bus|raw> <stream> <count>
+
+import { Redis } from 'ioredis';
+import { AckPolicy, connect, DeliverPolicy } from 'nats';
+import { createBus } from '../src/bus/index.js';
+import { natsTransport } from '../src/bus/nats/index.js';
+import { redisTransport } from '../src/bus/redis/index.js';
+
+const [kind, impl, stream = 'bench', countArg = '0'] = process.argv.slice(2);
+const count = Number(countArg);
+const now = () => performance.timeOrigin + performance.now();
+const latencies: number[] = [];
+let first = 0;
+let finish: () => void = () => {};
+const finished = new Promise<void>((resolve) => {
+  finish = resolve;
+});
+function record(data: { t: number }): void {
+  const at = now();
+  if (latencies.length === 0) first = at;
+  latencies.push(at - data.t);
+  if (latencies.length === count) finish();
+}
+const send = (m: unknown) => process.send?.(m);
+let cleanup: () => Promise<unknown>;
+
+if (impl === 'bus') {
+  let transport: ReturnType<typeof redisTransport> | ReturnType<typeof natsTransport>;
+  let close: () => Promise<unknown>;
+  if (kind === 'redis') {
+    const redis = new Redis();
+    transport = redisTransport(redis, { stream, consumer: 'c1' });
+    close = () => redis.quit();
+  } else {
+    const nc = await connect({ servers: '127.0.0.1:4222' });
+    transport = natsTransport(nc, { stream, subjectPrefix: stream.toLowerCase() });
+    close = () => nc.close();
+  }
+  const bus = createBus<{ 'bench.tick': { t: number; n: number } }>({ transport });
+  bus.subscribe('bench.tick', (e) => record(e.data), { group: 'bench' });
+  await transport.ready();
+  cleanup = async () => {
+    await bus.close();
+    await close();
+  };
+} else if (kind === 'redis') {
+  const redis = new Redis();
+  const reader = new Redis();
+  const group = 'raw';
+  await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM').catch(() => undefined);
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      const reply = (await reader.xreadgroup(
+        'GROUP',
+        group,
+        'c1',
+        'COUNT',
+        100,
+        'BLOCK',
+        200,
+        'STREAMS',
+        stream,
+        '>',
+      )) as Array<[string, Array<[string, string[]]>]> | null;
+      const entries = reply?.[0]?.[1] ?? [];
+      if (entries.length === 0) continue;
+      for (const [, fields] of entries) record(JSON.parse(fields[1] as string).data);
+      await redis.xack(stream, group, ...entries.map((e) => e[0]));
+    }
+  })();
+  cleanup = async () => {
+    stop = true;
+    await loop;
+    reader.disconnect();
+    await redis.quit();
+  };
+} else {
+  const nc = await connect({ servers: '127.0.0.1:4222' });
+  const jsm = await nc.jetstreamManager();
+  await jsm.consumers.add(stream, {
+    durable_name: 'raw',
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.New,
+    filter_subject: `${stream.toLowerCase()}.>`,
+  });
+  const messages = await (await nc.jetstream().consumers.get(stream, 'raw')).consume({ max_messages: 100 });
+  const loop = (async () => {
+    for await (const m of messages) {
+      record(JSON.parse(new TextDecoder().decode(m.data)).data);
+      m.ack();
+    }
+  })();
+  cleanup = async () => {
+    messages.stop();
+    await loop;
+    await nc.close();
+  };
+}
+
+send({ ready: true });
+process.on('message', async (m: { expect?: number; close?: true }) => {
+  if (m.close) {
+    await cleanup();
+    process.exit(0);
+  }
+});
+await finished;
+const last = now();
+send({ done: true, first, last, latencies });
