@@ -5,6 +5,9 @@ import type { PathParam, SearchParams } from './types.js';
 /** Query parameter names whose values are replaced by `REDACTED` in messages, logs and events. */
 const SECRET_NAME = /token|key|secret|sig|pass|pwd|auth|credential|session|cookie/i;
 
+/** An absolute URL (`scheme://`) or a scheme that never names a path (`javascript:`, `data:`, ...). */
+const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/|(javascript|data|file|blob|mailto|about|vbscript):)/i;
+
 function invalidUrl(message: string): never {
   throw new IntegrationError(message, { code: 'INVALID_URL' });
 }
@@ -62,13 +65,19 @@ export function resolveUrl(
 ): URL {
   if (typeof path !== 'string') invalidUrl('path must be a string');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || path.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(path)) {
+  if (ABSOLUTE.test(path) || path.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(path)) {
     invalidUrl('path must be relative to baseUrl (no scheme, "//", backslash or control character)');
   }
   const cut = path.search(/[?#]/);
   const pathPart = cut < 0 ? path : path.slice(0, cut);
   const filled = pathPart.includes(':') ? fillParams(pathPart, params) + path.slice(pathPart.length) : path;
-  const url = new URL(filled.startsWith('/') ? filled.slice(1) : filled, base);
+  // `./` keeps a segment such as `projects:batchGet` from being read as a scheme.
+  let url: URL;
+  try {
+    url = new URL(`./${filled.startsWith('/') ? filled.slice(1) : filled}`, base);
+  } catch {
+    invalidUrl('path is not a valid URL path');
+  }
   url.hash = '';
   if (base.search) {
     const own = url.search;

@@ -35,6 +35,8 @@ describe('resolveUrl', () => {
       '/v1/users/a%2Fb%3Fc%23d/posts/7',
     );
     expect(resolveUrl(base, '/models/gpt-4:generate').pathname).toBe('/v1/models/gpt-4:generate');
+    expect(resolveUrl(base, 'projects:batchGet').pathname).toBe('/v1/projects:batchGet');
+    expect(resolveUrl(base, '/http:').pathname).toBe('/v1/http:');
     expect(resolveUrl(base, '/search?at=12:30').search).toBe('?at=12:30');
     for (const id of ['..', '.', '']) {
       expect(() => resolveUrl(base, '/users/:id', { id })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
@@ -53,6 +55,44 @@ describe('resolveUrl', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('never resolves any path outside the base (fuzzed with traversal fragments)', () => {
+    const piece = fc.constantFrom(
+      '..',
+      '.',
+      '%2e',
+      '%2E%2e',
+      '/',
+      '//',
+      '\\',
+      ':',
+      '@',
+      'evil.example',
+      'a',
+      '?',
+      '#',
+      '%2f',
+      'http:',
+      '\t',
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(piece, { maxLength: 12 }).map((xs) => xs.join('')),
+        ),
+        (path) => {
+          try {
+            const url = resolveUrl(base, path);
+            return url.origin === base.origin && url.pathname.startsWith('/v1/');
+          } catch (error) {
+            return (error as { code?: string }).code === 'INVALID_URL';
+          }
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 
