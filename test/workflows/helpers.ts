@@ -6,12 +6,17 @@ export interface ManualClock extends Clock {
   pending(): number;
 }
 
-/** Lets pending promise chains (store calls included) settle. */
-export async function settle(rounds = 20): Promise<void> {
+/** Lets pending promise chains settle; `ms` of real time more for network round trips. */
+export async function settle(rounds = 20, ms = 0): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+  if (ms > 0) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
-export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
+/** `settleMs`: real time allowed for store round trips around each fired timer. */
+export function manualClock(start = Date.UTC(2026, 0, 1), settleMs = 0): ManualClock {
   let now = start;
   let seq = 0;
   const timers = new Map<number, { at: number; fn: () => void }>();
@@ -29,7 +34,7 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
     async advance(ms) {
       const target = now + ms;
       for (;;) {
-        await settle();
+        await settle(20, settleMs);
         let next: [number, { at: number; fn: () => void }] | undefined;
         for (const entry of timers) if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
         if (!next) break;
@@ -38,7 +43,7 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
         next[1].fn();
       }
       now = target;
-      await settle();
+      await settle(20, settleMs);
     },
   };
 }

@@ -8,6 +8,8 @@ export interface ContractTarget {
   cleanup(): Promise<void>;
   /** Redis leases expire on the server's clock: the suite then also waits in real time. */
   realTimeLeases?: boolean;
+  /** Real milliseconds a manual clock waits for store round trips after firing timers. */
+  settleMs?: number;
 }
 
 const T0 = 1_000_000;
