@@ -105,6 +105,23 @@ class Call extends Ctx {
   }
 }
 
+// With the real clock, a call's start is read once per event-loop turn, as Node's own timers do
+// (libuv caches the loop time): reading the clock costs more than the rest of a call.
+let stamp = 0;
+let fresh = false;
+const stale = () => {
+  fresh = false;
+};
+function turnStart(): number {
+  if (!fresh) {
+    stamp = Date.now();
+    fresh = true;
+    if (typeof setImmediate === 'function') setImmediate(stale);
+    else systemClock.setTimeout(stale, 0);
+  }
+  return stamp;
+}
+
 /**
  * Rejects with `TimeoutError` (and aborts `ctx.signal`) when the call takes longer than `ms`.
  * A caller's abort rejects at once with `AbortError` and aborts `ctx.signal` too. No timer or
@@ -118,13 +135,15 @@ class Call extends Ctx {
  */
 export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
   assertNumber('timeout(ms)', ms, { min: 1, max: 2_147_483_647 });
-  const list = new Deadlines(ms, options.name ?? 'operation', options.clock ?? systemClock);
+  const clock = options.clock ?? systemClock;
+  const list = new Deadlines(ms, options.name ?? 'operation', clock);
+  const start = clock === systemClock ? turnStart : () => clock.now();
   return {
     execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
       const outer = opts?.signal;
       if (outer?.aborted) return Promise.reject(abortErrorFrom(outer));
       return new Promise<T>((resolve, reject) => {
-        const call = new Call(opts, list, list.clock.now() + ms, resolve as (value: unknown) => void, reject);
+        const call = new Call(opts, list, start() + ms, resolve as (value: unknown) => void, reject);
         list.add(call);
         if (outer && outer !== neverAborted) {
           call.outer = outer;
