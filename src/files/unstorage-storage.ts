@@ -13,11 +13,13 @@ import type { FileData, FileStat, FileStorage, PutOptions, StoredFile } from './
 export interface UnstorageLike {
   hasItem(key: string): Promise<boolean>;
   getItemRaw(key: string): Promise<unknown>;
-  setItemRaw(key: string, value: unknown): Promise<void>;
-  removeItem(key: string, options?: { removeMeta?: boolean }): Promise<void>;
+  // biome-ignore lint/suspicious/noExplicitAny: unstorage types the raw value per driver.
+  setItemRaw(key: string, value: any): Promise<void>;
+  removeItem(key: string, options: { removeMeta: boolean }): Promise<void>;
   getKeys(base?: string): Promise<string[]>;
-  getMeta(key: string): Promise<Record<string, unknown>>;
-  setMeta(key: string, meta: Record<string, unknown>): Promise<void>;
+  getMeta(key: string): Record<string, unknown> | Promise<Record<string, unknown>>;
+  // biome-ignore lint/suspicious/noExplicitAny: unstorage's StorageMeta is an open record.
+  setMeta(key: string, meta: any): Promise<void>;
 }
 
 /** Options of {@link unstorageStorage}. */

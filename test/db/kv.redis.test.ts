@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cacheAside } from '../../src/db/index.js';
 import { redisKV } from '../../src/db/redis/index.js';
@@ -50,7 +50,7 @@ await describeWithService('redis', 'redisKV', () => {
       dead.on('error', () => {});
       const error = await redisKV(dead)
         .get('x')
-        .catch((e) => e);
+        .catch((e: { retryable?: boolean }) => e);
       expect(isStorageError(error)).toBe(true);
       expect(error.retryable).toBe(true);
       dead.disconnect();

@@ -37,8 +37,8 @@ await describeWithService('postgres', 'postgresTable', () => {
     it('the injection payload leaves the table intact', async () => {
       const table = postgresTable<Person>(sql, `${schema}.people`);
       await table.insert({ id: 900, name: "x'); DROP TABLE people; --", age: 1, email: 'inj@x', team: null });
-      const [{ exists }] = await sql`select to_regclass(${`${schema}.people`}) is not null as exists`;
-      expect(exists).toBe(true);
+      const [found] = await sql`select to_regclass(${`${schema}.people`}) is not null as exists`;
+      expect(found?.exists).toBe(true);
       expect(await table.delete({ id: 900 })).toBe(1);
     });
 
