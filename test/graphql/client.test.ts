@@ -1,12 +1,14 @@
 import { parse } from 'graphql';
-import { graphql, HttpResponse, http } from 'msw';
+import { delay, graphql, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { createBus } from '../../src/bus/index.js';
+import { isAbortError } from '../../src/errors/abort-error.js';
 import { isGraphQLResponseError } from '../../src/errors/graphql-response-error.js';
 import { isHttpError } from '../../src/errors/http-error.js';
 import { isNetworkError } from '../../src/errors/network-error.js';
+import { isTimeoutError } from '../../src/errors/timeout-error.js';
 import { createGraphQLClient, type TypedDocumentNode } from '../../src/graphql/index.js';
 import { constant, retry } from '../../src/policies/index.js';
 import { bearer } from '../../src/rest/index.js';
@@ -47,6 +49,11 @@ const msw = setupServer(
   kg.query('NotJson', () => {
     hits++;
     return new HttpResponse('{"data": ', { status: 200, headers: { 'content-type': 'application/json' } }) as never;
+  }),
+  kg.query('Slow', async () => {
+    hits++;
+    await delay('infinite');
+    return HttpResponse.json({ data: {} });
   }),
   kg.query('Down', () => {
     hits++;
@@ -158,6 +165,24 @@ describe('createGraphQLClient', () => {
     const down = await graph.query('query Down { a }').catch((e: unknown) => e);
     expect(isNetworkError(down)).toBe(true);
     expect(hits).toBe(4);
+  });
+
+  it('times out per attempt and stops on a caller abort', async () => {
+    const graph = createGraphQLClient({
+      url: URL_,
+      timeoutMs: 40,
+      policy: retry({ maxAttempts: 2, backoff: constant(0) }),
+    });
+    const timedOut = await graph.query('query Slow { a }').catch((e: unknown) => e);
+    expect(isTimeoutError(timedOut)).toBe(true);
+    expect(hits).toBe(2);
+    hits = 0;
+    const controller = new AbortController();
+    const pending = graph.query('query Slow { a }', {}, { signal: controller.signal, timeoutMs: 0 });
+    setTimeout(() => controller.abort(), 20);
+    const aborted = await pending.catch((e: unknown) => e);
+    expect(isAbortError(aborted)).toBe(true);
+    expect(hits).toBe(1);
   });
 
   it('rejects bad options with CONFIG', () => {

@@ -113,6 +113,29 @@ describe('resolveUrl', () => {
   });
 });
 
+describe('redaction (property)', () => {
+  it('no value of a secret-named query parameter survives redactUrl, whatever the name casing or value', () => {
+    const secretName = fc
+      .tuple(
+        fc.constantFrom('', 'x-', 'api_', 'client_', 'X-Amz-'),
+        fc.constantFrom('token', 'Key', 'SECRET', 'signature', 'password', 'sig', 'auth', 'session'),
+        fc.constantFrom('', '_id', 'Value', '2'),
+      )
+      .map(([a, b, c]) => a + b + c);
+    fc.assert(
+      fc.property(secretName, fc.string({ minLength: 1 }), fc.string(), (name, value, other) => {
+        const canary = `CANARY${value}`;
+        const url = new URL('https://api.example.com/x');
+        url.searchParams.append('page', other);
+        url.searchParams.append(name, canary);
+        const safe = redactUrl(url);
+        return !safe.includes('CANARY') && !decodeURIComponent(safe.replace(/\+/g, ' ')).includes(canary);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('auth helpers and options', () => {
   it('builds header values; async tokens are awaited per call', async () => {
     expect(await bearer('t0k').value()).toBe('Bearer t0k');
