@@ -52,7 +52,7 @@ await describeWithService('redis', 'redisKV', () => {
         .get('x')
         .catch((e: { retryable?: boolean }) => e);
       expect(isStorageError(error)).toBe(true);
-      expect(error.retryable).toBe(true);
+      expect((error as { retryable?: boolean }).retryable).toBe(true);
       dead.disconnect();
     });
 
