@@ -1,6 +1,7 @@
 import { isAbortError } from '../errors/abort-error.js';
 import type { Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
+import { toCtx } from './context.js';
 
 /**
  * Returns a fallback value (or the result of `fn(error)`) when the wrapped call fails.
@@ -15,11 +16,11 @@ import type { ExecuteOptions } from './compose.js';
 export function fallback<F>(valueOrFn: F | ((error: unknown) => F | Promise<F>)): Policy {
   return {
     async execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-      const signal = opts?.signal ?? new AbortController().signal;
+      const ctx = toCtx(opts);
       try {
-        return await fn({ signal, attempt: opts?.attempt ?? 1 });
+        return await fn(ctx);
       } catch (error) {
-        if (signal.aborted || isAbortError(error)) throw error;
+        if (isAbortError(error) || ctx.signal.aborted) throw error;
         return (typeof valueOrFn === 'function'
           ? await (valueOrFn as (error: unknown) => F | Promise<F>)(error)
           : valueOrFn) as unknown as T;

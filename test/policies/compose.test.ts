@@ -156,3 +156,53 @@ describe('fallback', () => {
     await expect(p).resolves.toEqual([]);
   });
 });
+
+describe('policies under an outer timeout', () => {
+  it('a timeout takes a call out of a rate-limit queue', async () => {
+    const { rateLimit } = await import('../../src/policies/index.js');
+    const clock = fakeClock();
+    const limiter = rateLimit({ limit: 1, intervalMs: 1_000, clock });
+    await limiter.execute(async () => 0);
+    const fn = vi.fn(async () => 1);
+    const p = compose(timeout(100, { clock }), limiter)
+      .execute(fn)
+      .catch((e: unknown) => e);
+    await clock.advance(100);
+    expect(isTimeoutError(await p)).toBe(true);
+    await clock.advance(2_000);
+    expect(fn).not.toHaveBeenCalled();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('a timeout takes a call out of a bulkhead queue', async () => {
+    const { bulkhead } = await import('../../src/policies/index.js');
+    const clock = fakeClock();
+    const pool = bulkhead({ concurrency: 1, queue: 1 });
+    let release!: () => void;
+    const first = pool.execute(() => new Promise<void>((r) => (release = r)));
+    const fn = vi.fn(async () => 1);
+    const p = compose(timeout(50, { clock }), pool)
+      .execute(fn)
+      .catch((e: unknown) => e);
+    await clock.flush();
+    expect(pool.queued).toBe(1);
+    await clock.advance(50);
+    expect(isTimeoutError(await p)).toBe(true);
+    expect(pool.queued).toBe(0);
+    release();
+    await first;
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('with the real clock, a timeout fires and aborts the signal', async () => {
+    let signal: AbortSignal | undefined;
+    const error = await timeout(20)
+      .execute((ctx) => {
+        signal = ctx.signal;
+        return never();
+      })
+      .catch((e: unknown) => e);
+    expect(isTimeoutError(error)).toBe(true);
+    expect(signal?.aborted).toBe(true);
+  });
+});
