@@ -3,6 +3,7 @@ import { createConnection } from 'node:net';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, it } from 'vitest';
 import { describeWithService, uniquePrefix } from '../helpers/services.js';
+import { exclusiveNats, shareNats } from './fixtures/nats-lock.js';
 import { disrupted, exchange, killConsumer } from './fixtures/scenarios.js';
 
 const START = [
@@ -52,6 +53,7 @@ async function ensureNatsRunning(): Promise<void> {
 
 await describeWithService('nats', 'nats transport across processes', () => {
   let nc: NatsConnection;
+  let release: () => void = () => {};
   const streams: string[] = [];
   const prefix = (label: string) => {
     const p = uniquePrefix(label).replace(/[^A-Za-z0-9_-]/g, '_');
@@ -59,6 +61,7 @@ await describeWithService('nats', 'nats transport across processes', () => {
     return p;
   };
   beforeAll(async () => {
+    release = await shareNats();
     nc = await connect({ servers: '127.0.0.1:4222', maxReconnectAttempts: -1, reconnectTimeWait: 200 });
   });
   afterAll(async () => {
@@ -66,6 +69,7 @@ await describeWithService('nats', 'nats transport across processes', () => {
     const jsm = await nc.jetstreamManager();
     for (const s of streams) await jsm.streams.delete(s).catch(() => false);
     await nc.close();
+    release();
   });
   const fast = { ackWaitMs: 1000 };
 
@@ -82,17 +86,20 @@ await describeWithService('nats', 'nats transport across processes', () => {
   }, 120_000);
 
   it('restarting the NATS server: clients reconnect, no acknowledged publish is lost', async () => {
-    try {
-      await disrupted('nats', prefix('nrestart'), 2000, fast, async () => {
-        execFileSync('start-stop-daemon', ['--stop', '--exec', '/usr/sbin/nats-server', '--retry', '10'], {
-          stdio: 'ignore',
+    // Other NATS suites of this run wait while the server restarts (and this waits for them).
+    await exclusiveNats(async () => {
+      try {
+        await disrupted('nats', prefix('nrestart'), 2000, fast, async () => {
+          execFileSync('start-stop-daemon', ['--stop', '--exec', '/usr/sbin/nats-server', '--retry', '10'], {
+            stdio: 'ignore',
+          });
+          await waitFor(false);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await ensureNatsRunning();
         });
-        await waitFor(false);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
         await ensureNatsRunning();
-      });
-    } finally {
-      await ensureNatsRunning();
-    }
+      }
+    });
   }, 120_000);
 });

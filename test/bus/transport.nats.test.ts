@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsTransport } from '../../src/bus/nats/index.js';
 import { describeWithService, uniquePrefix } from '../helpers/services.js';
 import { transportContract } from './fixtures/contract.js';
+import { shareNats } from './fixtures/nats-lock.js';
 
 await describeWithService('nats', 'natsTransport', () => {
   let nc: NatsConnection;
+  let release: () => void = () => {};
   const streams: string[] = [];
   let stream = '';
   const subject = () => stream.toLowerCase();
@@ -15,12 +17,14 @@ await describeWithService('nats', 'natsTransport', () => {
   };
   fresh();
   beforeAll(async () => {
+    release = await shareNats();
     nc = await connect({ servers: '127.0.0.1:4222' });
   });
   afterAll(async () => {
     const jsm = await nc.jetstreamManager();
     for (const s of streams) await jsm.streams.delete(s).catch(() => false);
     await nc.close();
+    release();
   });
   const info = async (name: string) => (await nc.jetstreamManager()).streams.info(name).catch(() => undefined);
 
