@@ -42,6 +42,13 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** Web Crypto wants ArrayBuffer-backed views; ours always are. */
 const view = (bytes: Uint8Array) => bytes as Uint8Array<ArrayBuffer>;
 
+function anyEqual(digest: Uint8Array, candidates: readonly Uint8Array[]): boolean {
+  let found = false;
+  // No early exit: every candidate costs the same whether or not an earlier one matched.
+  for (const c of candidates) found = constantTimeEqual(digest, c) || found;
+  return found;
+}
+
 function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   if (parts.length === 1) return view(parts[0] as Uint8Array);
   let size = 0;
@@ -59,8 +66,11 @@ function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
 export interface HmacKey {
   /** The HMAC of the concatenated `parts`. */
   sign(parts: readonly Uint8Array[]): Promise<Uint8Array>;
-  /** True when any candidate equals the HMAC of `parts` (constant-time per candidate). */
-  match(parts: readonly Uint8Array[], candidates: readonly Uint8Array[]): Promise<boolean>;
+  /**
+   * True when any candidate equals the HMAC of `parts` (constant-time per candidate).
+   * Synchronous on the Node engine, a promise on Web Crypto.
+   */
+  match(parts: readonly Uint8Array[], candidates: readonly Uint8Array[]): boolean | Promise<boolean>;
 }
 
 /** Wraps raw key bytes; the Node `KeyObject` or Web `CryptoKey` is created on first use and cached. */
@@ -87,18 +97,15 @@ export function hmacKey(secret: Uint8Array, algorithm: HmacAlgorithm): HmacKey {
       if (n) return new Uint8Array(nodeDigest(n, parts));
       return new Uint8Array(await crypto.subtle.sign('HMAC', await web(), concat(parts)));
     },
-    async match(parts, candidates) {
+    match(parts, candidates) {
       const n = engine();
-      if (!n && candidates.length === 1) {
-        return crypto.subtle.verify('HMAC', await web(), view(candidates[0] as Uint8Array), concat(parts));
+      if (n) return anyEqual(nodeDigest(n, parts), candidates);
+      if (candidates.length === 1) {
+        return web().then((key) => crypto.subtle.verify('HMAC', key, view(candidates[0] as Uint8Array), concat(parts)));
       }
-      const digest = n
-        ? nodeDigest(n, parts)
-        : new Uint8Array(await crypto.subtle.sign('HMAC', await web(), concat(parts)));
-      let found = false;
-      // No early exit: every candidate costs the same whether or not an earlier one matched.
-      for (const c of candidates) found = constantTimeEqual(digest, c) || found;
-      return found;
+      return web()
+        .then((key) => crypto.subtle.sign('HMAC', key, concat(parts)))
+        .then((digest) => anyEqual(new Uint8Array(digest), candidates));
     },
   };
 }

@@ -2,12 +2,9 @@ import { AbortError } from '../errors/abort-error.js';
 import { configError } from '../internal/config.js';
 import { utf8 } from './encoding.js';
 import { reject } from './scheme-helpers.js';
-import type { WebhookInput } from './types.js';
 
 // Printable ASCII plus the optional whitespace (space, tab) HTTP allows around a value.
 const PRINTABLE = /^[\t\x20-\x7e]*$/;
-const REPEATED = null;
-
 type Raw = string | readonly string[] | undefined | null;
 
 /**
@@ -17,24 +14,26 @@ type Raw = string | readonly string[] | undefined | null;
  */
 export function headerReader(headers: unknown): (name: string) => string | undefined {
   if (headers instanceof Headers) return (name) => clean(headers.get(name));
-  const map = new Map<string, string | typeof REPEATED>();
-  const add = (key: string, value: Raw) => {
-    if (value === undefined || value === null) return;
-    const name = key.toLowerCase();
-    const one = typeof value === 'string' ? value : value.length === 1 ? value[0] : REPEATED;
-    map.set(name, map.has(name) || one === undefined ? REPEATED : one);
-  };
-  if (Array.isArray(headers)) {
-    for (const pair of headers as Array<[string, string]>) add(String(pair[0]), pair[1]);
-  } else if (headers && typeof headers === 'object') {
-    for (const key of Object.keys(headers)) add(key, (headers as Record<string, Raw>)[key]);
-  } else {
+  const pairs = Array.isArray(headers);
+  if (!pairs && (headers === null || typeof headers !== 'object')) {
     configError('verifyWebhook: headers must be a Headers, an object or an array of pairs');
   }
+  // Scanned on each lookup rather than copied into a Map: schemes read two or three headers.
+  const list = pairs ? (headers as Array<[string, Raw]>) : Object.entries(headers as Record<string, Raw>);
+  if (pairs && !list.every((pair) => Array.isArray(pair) && pair.length === 2)) {
+    configError('verifyWebhook: header pairs must be [name, value] arrays');
+  }
   return (name) => {
-    const value = map.get(name);
-    if (value === REPEATED) reject('malformed_signature', `repeated ${name} header`);
-    return clean(value);
+    let found: string | undefined;
+    let seen = 0;
+    for (let i = 0; i < list.length; i++) {
+      const [key, value] = list[i] as [string, Raw];
+      if (value == null || key.length !== name.length || String(key).toLowerCase() !== name) continue;
+      seen += typeof value === 'string' ? 1 : value.length;
+      found = typeof value === 'string' ? value : value[0];
+    }
+    if (seen > 1) reject('malformed_signature', `repeated ${name} header`);
+    return clean(found);
   };
 }
 
@@ -85,16 +84,12 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
   return body;
 }
 
-/** The raw body bytes and the header lookup of any accepted input. */
-export async function readInput(
-  input: WebhookInput,
+/** The raw body bytes and header lookup of a `{ body, headers }` input. */
+export function readObject(
+  input: unknown,
   maxBytes: number,
-): Promise<{ body: Uint8Array; header: (name: string) => string | undefined }> {
-  if (typeof (input as Request)?.arrayBuffer === 'function') {
-    const request = input as Request;
-    return { body: await readBody(request, maxBytes), header: headerReader(request.headers) };
-  }
-  const raw = (input as { body?: unknown })?.body;
+): { body: Uint8Array; header: (name: string) => string | undefined } {
+  const raw = (input as { body?: unknown } | null)?.body;
   const body = typeof raw === 'string' ? utf8(raw) : raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
   if (!(body instanceof Uint8Array)) configError('verifyWebhook: body must be a string or a Uint8Array');
   if (body.byteLength > maxBytes) reject('payload_too_large');

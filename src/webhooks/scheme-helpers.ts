@@ -54,14 +54,33 @@ export function signingKey(keys: readonly HmacKey[]): HmacKey {
   return keys[0] ?? reject('missing_secret');
 }
 
-/** Resolves when any key's HMAC of `parts` equals any candidate; rejects otherwise. */
-export async function verifyDigest(
+/**
+ * Returns (or resolves) when any key's HMAC of `parts` equals any candidate; throws
+ * `invalid_signature` otherwise. Stays synchronous on the Node engine.
+ */
+export function verifyDigest(
   keys: readonly HmacKey[],
   parts: readonly Uint8Array[],
   candidates: readonly Uint8Array[],
-): Promise<void> {
+): void | Promise<void> {
   if (!candidates.length) reject('malformed_signature');
-  for (const key of keys) if (await key.match(parts, candidates)) return;
+  for (let i = 0; i < keys.length; i++) {
+    const matched = (keys[i] as HmacKey).match(parts, candidates);
+    if (typeof matched !== 'boolean') return verifyRest(keys, i, matched, parts, candidates);
+    if (matched) return;
+  }
+  reject('invalid_signature');
+}
+
+async function verifyRest(
+  keys: readonly HmacKey[],
+  from: number,
+  first: Promise<boolean>,
+  parts: readonly Uint8Array[],
+  candidates: readonly Uint8Array[],
+): Promise<void> {
+  if (await first) return;
+  for (let i = from + 1; i < keys.length; i++) if (await (keys[i] as HmacKey).match(parts, candidates)) return;
   reject('invalid_signature');
 }
 
