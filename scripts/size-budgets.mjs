@@ -13,6 +13,12 @@ export const budgets = [
     budget: 1800,
   },
   {
+    // ioredis is injected (type import only), so this is the transport alone.
+    name: 'redisTransport',
+    code: "import { redisTransport } from '@wawagot/integrations/bus/redis'; export default redisTransport;",
+    budget: 4500,
+  },
+  {
     name: 'compose + retry + circuitBreaker + timeout',
     code: "import { compose, retry, circuitBreaker, timeout } from '@wawagot/integrations/policies'; export default [compose, retry, circuitBreaker, timeout];",
     budget: 2500,
