@@ -25,7 +25,10 @@ function fakeTransport(group?: string) {
       log.push('close');
     },
   };
-  return { transport, log, subs, failWith: (e: Error) => void (fail = e) };
+  const failWith = (e: Error) => {
+    fail = e;
+  };
+  return { transport, log, subs, failWith };
 }
 
 type Events = { 'order.paid': { id: string; cents: number } };
