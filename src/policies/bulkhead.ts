@@ -4,7 +4,7 @@ import { assertNumber } from '../internal/config.js';
 import { abortErrorFrom } from '../internal/sleep.js';
 import type { Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
-import { toCtx } from './context.js';
+import { neverAborted, toCtx } from './context.js';
 
 /** Options of {@link bulkhead}. */
 export interface BulkheadOptions {
@@ -46,7 +46,7 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
       return q.size;
     },
     execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-      const signal = opts?.signal;
+      const signal = opts?.signal === neverAborted ? undefined : opts?.signal;
       if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
       if (q.pending >= concurrency && q.size >= maxQueue) {
         return Promise.reject(

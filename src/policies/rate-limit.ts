@@ -4,7 +4,7 @@ import { assertNumber, configError } from '../internal/config.js';
 import { abortErrorFrom } from '../internal/sleep.js';
 import type { Clock, Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
-import { keepAlive, toCtx } from './context.js';
+import { keepAlive, neverAborted, toCtx } from './context.js';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -111,7 +111,7 @@ export function rateLimit(options: RateLimitOptions): Policy {
   return {
     async execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
       const ctx = toCtx(opts);
-      const signal = opts?.signal;
+      const signal = opts?.signal === neverAborted ? undefined : opts?.signal;
       const wait = acquire(signal);
       if (wait) await wait;
       return fn(ctx);

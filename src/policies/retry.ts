@@ -8,7 +8,7 @@ import { abortErrorFrom, sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
 import { assertBackoff, type Backoff, backoffDelay, exponential } from './backoff.js';
 import type { ExecuteOptions } from './compose.js';
-import { Ctx, isThenable, keepAlive, toCtx } from './context.js';
+import { Ctx, isThenable, keepAlive, neverAborted, toCtx } from './context.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
@@ -87,7 +87,8 @@ export function retry(options: RetryOptions = {}): Policy {
           const event = { name, attempt: attemptNumber + 1, delayMs, error: errorInfo(error) };
           bus?.emit('http.retry', event);
           logger?.warn(event, 'retrying');
-          await sleep(delayMs, signal, clock);
+          // No listener on the shared never-aborting signal: thousands of waits would pile up there.
+          await sleep(delayMs, signal === neverAborted ? undefined : signal, clock);
           return true;
         },
       },

@@ -206,3 +206,24 @@ describe('policies under an outer timeout', () => {
     expect(signal?.aborted).toBe(true);
   });
 });
+
+describe('many concurrent waits without a caller signal', () => {
+  it('add no listener to a shared signal (no MaxListeners warning)', async () => {
+    const { rateLimit } = await import('../../src/policies/index.js');
+    const { neverAborted } = await import('../../src/policies/context.js');
+    const { getEventListeners } = await import('node:events');
+    const clock = fakeClock();
+    const retrying = retry({ maxAttempts: 2, backoff: constant(10), clock });
+    const limiter = rateLimit({ limit: 1, intervalMs: 10, clock });
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      compose(retrying, limiter).execute(async ({ attempt }) => {
+        if (attempt === 1 && i % 2 === 0) throw new NetworkError('x');
+        return i;
+      }),
+    );
+    await clock.advance(5);
+    expect(getEventListeners(neverAborted, 'abort')).toHaveLength(0);
+    await clock.advance(1_000);
+    expect((await Promise.all(calls)).length).toBe(30);
+  });
+});
