@@ -97,8 +97,10 @@ export function createScheduler(
         if (limit <= 0 || closed) break;
         const leases = await store.claimDue(core.owner, core.leaseMs, clock.now(), limit, options.workflowNames());
         for (const lease of leases) {
-          if (closed || active.has(lease.runId)) continue;
-          launch(lease);
+          const previous = active.get(lease.runId);
+          // Our own lease expired under load: the old execution's writes now fail; take over after it.
+          if (previous) void previous.then(() => (closed ? undefined : launch(lease)));
+          else if (!closed) launch(lease);
         }
         claimed += leases.length;
         lastBatchFull = leases.length === limit;

@@ -1,0 +1,97 @@
+import type { Sql } from 'postgres';
+import { expect } from 'vitest';
+import type { WorkflowStore } from '../../src/workflows/index.js';
+import { startChild } from './crash.helpers.js';
+
+const RUNS = 200;
+const KILLS = 4;
+const CONCURRENCY = 10;
+
+/** Kills the runner process KILLS times at random points, then lets it finish; checks the counters. */
+export async function runCrashTest(options: {
+  kind: 'postgres' | 'redis';
+  name: string;
+  sql: Sql;
+  store: WorkflowStore;
+}) {
+  const { kind, name, sql, store } = options;
+  const table = sql(`${name}_counters`);
+  const ids = Array.from({ length: RUNS }, (_, i) => `run-${i}`);
+  const key = (runId: string, step: string | number) => `${runId}/s${String(step).replace(/^s/, '')}`;
+  const readCounters = async () =>
+    new Map(
+      (await sql`SELECT run_id, step, n FROM public.${table}`).map((r) => [key(r.run_id, r.step), r.n as number]),
+    );
+  const storedSteps = async () => {
+    const done = new Set<string>();
+    for (const runId of ids) {
+      for (const s of await store.getSteps(runId)) if (s.state === 'completed') done.add(key(runId, s.stepId));
+    }
+    return done;
+  };
+
+  const snapshots: Array<{ stored: Set<string>; counters: Map<string, number> }> = [];
+  let kills = 0;
+  for (let k = 0; k < KILLS; k++) {
+    const proc = startChild(kind, name, RUNS);
+    await proc.ready();
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 700));
+    if (proc.child.exitCode !== null) break;
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+    kills++;
+    snapshots.push({ stored: await storedSteps(), counters: await readCounters() });
+  }
+  const last = startChild(kind, name, RUNS);
+  const code = await Promise.race([last.exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);
+  if (code !== 0) last.child.kill('SIGKILL');
+  expect(code, last.errors().slice(-2000)).toBe(0);
+
+  const counters = await readCounters();
+  let completed = 0;
+  for (const runId of ids) if ((await store.getRun(runId))?.status === 'completed') completed++;
+  // A step stored before a kill never runs again: its counter did not move after the snapshot.
+  let checkedStored = 0;
+  for (const snap of snapshots) {
+    for (const k of snap.stored) {
+      checkedStored++;
+      expect(counters.get(k), k).toBe(snap.counters.get(k));
+    }
+  }
+  // A step interrupted by a kill (its side effect happened in the killed process, its result was
+  // not stored) runs once more; every other step runs exactly once.
+  const interruptions = new Map<string, number>();
+  let previous = new Map<string, number>();
+  for (const snap of snapshots) {
+    let inFlight = 0;
+    for (const [k, n] of snap.counters) {
+      if (n > (previous.get(k) ?? 0) && !snap.stored.has(k)) {
+        interruptions.set(k, (interruptions.get(k) ?? 0) + 1);
+        inFlight++;
+      }
+    }
+    // One kill interrupts at most one step per concurrently executing run.
+    expect(inFlight).toBeLessThanOrEqual(CONCURRENCY);
+    previous = snap.counters;
+  }
+  for (const [k, n] of counters) expect(n, k).toBe(1 + (interruptions.get(k) ?? 0));
+  const values = [...counters.values()];
+  const once = values.filter((n) => n === 1).length;
+  const twice = values.filter((n) => n === 2).length;
+  const more = values.filter((n) => n > 2).length;
+  expect(counters.size).toBe(RUNS * 5);
+  expect(kills).toBeGreaterThanOrEqual(KILLS - 1);
+  const report = {
+    store: kind,
+    runs: RUNS,
+    completed,
+    kills,
+    stepsRunOnce: once,
+    stepsRunTwice: twice,
+    stepsInterruptedTwice: more,
+    interrupted: interruptions.size,
+    checkedStored,
+  };
+  console.log(`crash-resume ${JSON.stringify(report)}`);
+  return report;
+}
