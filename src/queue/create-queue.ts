@@ -134,7 +134,10 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
       assertOpen();
       if (!Array.isArray(jobs)) configError('sendMany: jobs must be an array of { payload, options? }');
       const prepared: DriverJob[] = [];
-      for (const entry of jobs) prepared.push(await prepare(queue, entry?.payload, entry?.options));
+      for (const entry of jobs) {
+        const job = prepare(queue, entry?.payload, entry?.options);
+        prepared.push(job instanceof Promise ? await job : job);
+      }
       if (prepared.length === 0) return [];
       return enqueue(prepared);
     },

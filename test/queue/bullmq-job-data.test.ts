@@ -6,6 +6,8 @@ describe('BullMQ job mapping', () => {
   it('maps constant backoff to BullMQ fixed and exponential to the custom strategy', () => {
     expect(bullBackoff(constant(250))).toEqual({ type: 'fixed', delay: 250 });
     expect(bullBackoff(exponential())).toEqual({ type: EXPONENTIAL });
+    const plain = { id: 'j', name: 'q', payload: 1, json: '1', attempts: 2, backoff: constant(0) };
+    expect(toBullJob(plain, { keepCompleted: 1, keepFailed: 1 }).opts.backoff).toBeUndefined();
   });
 
   it('replays exponential({ initial, factor, max, jitter }) exactly', () => {

@@ -37,10 +37,11 @@ export function toBullJob(job: DriverJob, retention: Retention): { name: string;
   const opts: JobsOptions = {
     jobId: job.id,
     attempts: job.attempts,
-    backoff: bullBackoff(job.backoff),
     removeOnComplete: { count: retention.keepCompleted },
     removeOnFail: { count: retention.keepFailed },
   };
+  // No backoff at all is BullMQ's immediate retry: the same as constant(0), with less to store.
+  if (job.backoff.type === 'exponential' || job.backoff.delayMs > 0) opts.backoff = bullBackoff(job.backoff);
   if (job.delayMs !== undefined) opts.delay = job.delayMs;
   if (job.priority !== undefined) opts.priority = job.priority;
   return { name: job.name, data, opts };
