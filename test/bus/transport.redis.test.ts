@@ -76,5 +76,30 @@ await describeWithService('redis', 'redisTransport', () => {
       await transport.close();
       expect(Number(((await redis.xpending(stream, group)) as [number])[0])).toBe(0);
     });
+
+    it('an event whose consumers died maxAttempts times is dead-lettered without running again', async () => {
+      const group = 'mail:t';
+      await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM');
+      const envelope = { specversion: '1.0', id: 'crasher', source: 's', type: 't', time: 'now', data: 1 };
+      await redis.xadd(stream, '*', 'e', JSON.stringify(envelope), 'o', 'x');
+      // Two earlier runs of "pod-1" got it and crashed before acking.
+      await redis.xreadgroup('GROUP', group, 'pod-1', 'STREAMS', stream, '>');
+      await redis.xreadgroup('GROUP', group, 'pod-1', 'STREAMS', stream, '0');
+      const client = new Redis();
+      clients.push(client);
+      const transport = redisTransport(client, { stream, consumer: 'pod-1', maxAttempts: 2, blockMs: 200 });
+      let calls = 0;
+      transport.subscribe('t', 'mail', async () => {
+        calls++;
+      });
+      const end = Date.now() + 5000;
+      while ((await redis.xlen(`${stream}:dead`)) === 0 && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 20));
+      await transport.close();
+      expect(calls).toBe(0);
+      const [dead] = await redis.xrange(`${stream}:dead`, '-', '+');
+      expect(dead?.[1]).toEqual(expect.arrayContaining(['attempts', '2']));
+      expect(Number(((await redis.xpending(stream, group)) as [number])[0])).toBe(0);
+    });
   });
 });

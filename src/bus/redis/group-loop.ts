@@ -47,17 +47,18 @@ export function groupLoop(
     );
   const started = createGroup();
 
-  async function processBatch(entries: StreamEntry[], claimed: boolean): Promise<void> {
+  async function processBatch(entries: StreamEntry[], redelivered: boolean): Promise<void> {
     const acks: string[] = [];
     const dead: string[][] = [];
     let previous: Map<string, number> | undefined;
-    if (claimed) {
+    if (redelivered) {
       const first = entries[0]?.[0] as string;
       const last = entries[entries.length - 1]?.[0] as string;
       const rows = (await redis.xpending(stream, groupName, first, last, entries.length, consumer)) as Array<
         [string, string, number, number]
       >;
-      // XAUTOCLAIM counted this delivery: the ones before it were attempts that never acked.
+      // XAUTOCLAIM and re-reading the own history count deliveries: the earlier ones never acked
+      // (a poison event that crashes its process each time ends in the dead letters).
       previous = new Map(rows.map((r) => [r[0], Math.max(0, Number(r[3]) - 1)]));
     }
     for (const entry of entries) {
@@ -151,7 +152,7 @@ export function groupLoop(
         blocked = false;
         const entries = reply?.[0]?.[1] ?? [];
         if (own && entries.length === 0) recover = false;
-        if (entries.length > 0) await processBatch(entries, false);
+        if (entries.length > 0) await processBatch(entries, own);
         failures = 0;
       } catch (error) {
         blocked = false;
