@@ -52,4 +52,10 @@ export const budgets = [
     budget: 9500,
     compare: { name: 'p-queue', code: "import PQueue from 'p-queue'; export default PQueue;" },
   },
+  {
+    // The whole durable-workflow engine with the in-memory store (Web-standard, edge-ready).
+    name: 'createWorkflowRunner + defineWorkflow + memoryStore (workflows)',
+    code: "import { createWorkflowRunner, defineWorkflow, memoryStore } from '@wawagot/integrations/workflows'; export default [createWorkflowRunner, defineWorkflow, memoryStore];",
+    budget: 9600,
+  },
 ];
