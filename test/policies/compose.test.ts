@@ -1,12 +1,16 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { isAbortError, isTimeoutError, NetworkError, type Policy } from '../../src/index.js';
+import { neverAborted } from '../../src/policies/context.js';
 import {
+  bulkhead,
   circuitBreaker,
   compose,
   consecutive,
   constant,
   type ExecuteOptions,
   fallback,
+  rateLimit,
   retry,
   timeout,
 } from '../../src/policies/index.js';
@@ -159,7 +163,6 @@ describe('fallback', () => {
 
 describe('policies under an outer timeout', () => {
   it('a timeout takes a call out of a rate-limit queue', async () => {
-    const { rateLimit } = await import('../../src/policies/index.js');
     const clock = fakeClock();
     const limiter = rateLimit({ limit: 1, intervalMs: 1_000, clock });
     await limiter.execute(async () => 0);
@@ -175,7 +178,6 @@ describe('policies under an outer timeout', () => {
   });
 
   it('a timeout takes a call out of a bulkhead queue', async () => {
-    const { bulkhead } = await import('../../src/policies/index.js');
     const clock = fakeClock();
     const pool = bulkhead({ concurrency: 1, queue: 1 });
     let release!: () => void;
@@ -209,9 +211,6 @@ describe('policies under an outer timeout', () => {
 
 describe('many concurrent waits without a caller signal', () => {
   it('add no listener to a shared signal (no MaxListeners warning)', async () => {
-    const { rateLimit } = await import('../../src/policies/index.js');
-    const { neverAborted } = await import('../../src/policies/context.js');
-    const { getEventListeners } = await import('node:events');
     const clock = fakeClock();
     const retrying = retry({ maxAttempts: 2, backoff: constant(10), clock });
     const limiter = rateLimit({ limit: 1, intervalMs: 10, clock });
