@@ -14,7 +14,6 @@ import { type ManualClock, manualClock, settle } from './helpers.js';
 import type { ContractTarget } from './store-contract.js';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /** Runner behaviour, run against every store. */
 export function runnerContract(name: string, make: () => Promise<ContractTarget>): void {
@@ -65,7 +64,11 @@ export function runnerContract(name: string, make: () => Promise<ContractTarget>
       const calls: string[] = [];
       const wf = defineWorkflow('count', async (input: { n: number }, step) => {
         let total = input.n;
-        for (let i = 0; i < 3; i++) total = await step.run('add', () => (calls.push(`add${i}`), total + 1));
+        for (let i = 0; i < 3; i++)
+          total = await step.run('add', () => {
+            calls.push(`add${i}`);
+            return total + 1;
+          });
         const none = await step.run('void', () => undefined);
         return { total, none: none === undefined };
       });
@@ -96,7 +99,10 @@ export function runnerContract(name: string, make: () => Promise<ContractTarget>
       let release: (v: string) => void = () => {};
       let hang = true;
       const wf = defineWorkflow('abandon', async (_input: null, step) => {
-        const a = await step.run('a', () => (bump('a'), 'A'));
+        const a = await step.run('a', () => {
+          bump('a');
+          return 'A';
+        });
         const b = await step.run('b', () => {
           bump('b');
           return hang ? new Promise<string>((resolve) => (release = resolve)) : 'B2';
@@ -235,7 +241,7 @@ export function runnerContract(name: string, make: () => Promise<ContractTarget>
 
     it('waits for an event across a restart and stores events published before resume', async () => {
       const clock = clockFor();
-      const wf = defineWorkflow('await-pay', async (input: { orderId: string }, step) => {
+      const wf = defineWorkflow('await-pay', async (_input: { orderId: string }, step) => {
         const paid = await step.waitForEvent<{ orderId: string; amount: number }>('paid', {
           type: 'order.paid',
           match: 'data.orderId',

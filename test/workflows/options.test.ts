@@ -1,0 +1,214 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createBus } from '../../src/bus/index.js';
+import { isConflictError } from '../../src/errors/conflict-error.js';
+import { isIntegrationError } from '../../src/errors/integration-error.js';
+import { isNotFoundError } from '../../src/errors/not-found-error.js';
+import { isTimeoutError } from '../../src/errors/timeout-error.js';
+import { isValidationError } from '../../src/errors/validation-error.js';
+import { isWorkflowError } from '../../src/errors/workflow-error.js';
+import { constant } from '../../src/policies/backoff.js';
+import { createWorkflowRunner, defineWorkflow, memoryStore, parseDuration } from '../../src/workflows/index.js';
+import { postgresStore } from '../../src/workflows/postgres/index.js';
+import { redisStore } from '../../src/workflows/redis/index.js';
+import { manualClock } from './helpers.js';
+
+const code = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return isIntegrationError(error) ? error.code : 'not an IntegrationError';
+  }
+  return 'no error';
+};
+const noop = defineWorkflow('noop', async () => 'ok');
+
+describe('workflow options and bad input', () => {
+  it('rejects bad definitions and runner options with CONFIG', () => {
+    expect(code(() => defineWorkflow('bad name!', async () => 1))).toBe('CONFIG');
+    expect(code(() => defineWorkflow('x', 'nope' as never))).toBe('CONFIG');
+    expect(code(() => defineWorkflow('x', async () => 1, { retry: { maxAttempts: 0 } }))).toBe('CONFIG');
+    expect(code(() => defineWorkflow('x', async () => 1, { retry: { backoff: { type: 'linear' } as never } }))).toBe(
+      'CONFIG',
+    );
+    expect(code(() => defineWorkflow('x', async () => 1, { timeoutMs: 'soon' as never }))).toBe('CONFIG');
+    expect(code(() => defineWorkflow('x', async () => 1, { schema: {} as never }))).toBe('CONFIG');
+    expect(code(() => createWorkflowRunner({} as never))).toBe('CONFIG');
+    expect(code(() => createWorkflowRunner({ store: memoryStore(), workflows: 'x' as never }))).toBe('CONFIG');
+    expect(code(() => createWorkflowRunner({ store: memoryStore(), workflows: [noop], concurrency: 0 }))).toBe(
+      'CONFIG',
+    );
+    expect(code(() => createWorkflowRunner({ store: memoryStore(), workflows: [noop], leaseMs: -1 }))).toBe('CONFIG');
+    const twin = defineWorkflow('noop', async () => 'other');
+    expect(code(() => createWorkflowRunner({ store: memoryStore(), workflows: [noop, twin] }))).toBe('CONFIG');
+    expect(code(() => redisStore({} as never))).toBe('CONFIG');
+    expect(code(() => redisStore({ evalsha() {} } as never, { prefix: 'has space' }))).toBe('CONFIG');
+    expect(code(() => postgresStore({} as never))).toBe('CONFIG');
+    const fakeSql = Object.assign(() => {}, { unsafe() {} });
+    expect(code(() => postgresStore(fakeSql as never, { schema: 'x"; DROP TABLE y; --' }))).toBe('CONFIG');
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration(250)).toBe(250);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('30s')).toBe(30_000);
+    expect(parseDuration('5m')).toBe(300_000);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    expect(parseDuration('1w')).toBe(604_800_000);
+    expect(code(() => parseDuration('-1s'))).toBe('CONFIG');
+    expect(code(() => parseDuration(Number.NaN))).toBe('CONFIG');
+  });
+
+  it('validates start input before creating anything', async () => {
+    const store = memoryStore();
+    const typed = defineWorkflow('typed', async (input: { email: string }) => input.email, {
+      schema: z.object({ email: z.string().email() }),
+    });
+    const runner = createWorkflowRunner({ store, workflows: [typed] });
+    await expect(runner.start('typed', { email: 'nope' }, { runId: 'v1' })).rejects.toSatisfy(isValidationError);
+    expect(await store.getRun('v1')).toBeNull();
+    await expect(runner.start('missing' as never, {})).rejects.toSatisfy(isNotFoundError);
+    await expect(runner.start(typed, { email: 'a@b.co' }, { runId: 'bad id with spaces' })).rejects.toSatisfy(
+      (e: unknown) => isIntegrationError(e) && e.code === 'CONFIG',
+    );
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const loose = defineWorkflow('loose', async () => 1);
+    const looseRunner = createWorkflowRunner({ store, workflows: [loose] });
+    await expect(looseRunner.start(loose, cyclic)).rejects.toSatisfy(
+      (e: unknown) => isWorkflowError(e) && e.code === 'NOT_SERIALIZABLE',
+    );
+    await looseRunner.start(loose, null, { runId: 'shared-id' });
+    await expect(runner.start(typed, { email: 'a@b.co' }, { runId: 'shared-id' })).rejects.toSatisfy(isConflictError);
+    await expect(runner.result('unknown')).rejects.toSatisfy(isNotFoundError);
+    await expect(runner.status('unknown')).rejects.toSatisfy(isNotFoundError);
+    await expect(runner.cancel('unknown')).rejects.toSatisfy(isNotFoundError);
+    await runner.close();
+    await looseRunner.close();
+  });
+
+  it('times out result() on the clock and fails a run past its own timeout', async () => {
+    const clock = manualClock();
+    const slow = defineWorkflow(
+      'slow',
+      async (_: null, step) => {
+        await step.run('a', () => 1);
+        await step.sleep('nap', '2h');
+        await step.run('b', () => 2);
+      },
+      { timeoutMs: '1h' },
+    );
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [slow], clock, pollMs: 60_000 });
+    const { runId } = await runner.start(slow, null);
+    const waiting = runner.result(runId, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    await clock.advance(1000);
+    expect(isTimeoutError(await waiting)).toBe(true);
+    await clock.advance(3_600_000);
+    const error = await runner.result(runId).catch((e: unknown) => e);
+    expect(isWorkflowError(error)).toBe(true);
+    const status = await runner.status(runId);
+    expect(status.status).toBe('failed');
+    expect(status.error?.code).toBe('TIMEOUT');
+    expect(status.steps.map((s) => s.id)).toEqual(['a', 'nap']);
+    await runner.close();
+  });
+
+  it('refuses bad step ids and match paths missing from the input', async () => {
+    const wf = defineWorkflow('misuse', async (_: { a: number }, step) => {
+      const bad = await step
+        .run('~reserved', () => 1)
+        .catch((e: unknown) => (isWorkflowError(e) ? 'refused' : 'other'));
+      const path = await step
+        .waitForEvent('w', { type: 'x', match: 'data.missing', timeoutMs: 10 })
+        .catch((e: unknown) => (isIntegrationError(e) ? e.code : 'other'));
+      const proto = await step
+        .waitForEvent('w2', { type: 'x', match: 'data.__proto__', timeoutMs: 10 })
+        .catch((e: unknown) => (isIntegrationError(e) ? e.code : 'other'));
+      return { bad, path, proto };
+    });
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [wf] });
+    const { runId } = await runner.start(wf, { a: 1 });
+    expect(await runner.result(runId, { timeoutMs: 2000 })).toEqual({
+      bad: 'refused',
+      path: 'CONFIG',
+      proto: 'CONFIG',
+    });
+    await runner.close();
+  });
+
+  it('runs parallel steps and keeps their ids stable across replays', async () => {
+    const clock = manualClock();
+    const calls: string[] = [];
+    const wf = defineWorkflow('fan-out', async (_: null, step) => {
+      const parts = await Promise.all(
+        ['x', 'y', 'z'].map((p) => step.run('part', () => (calls.push(p), p.toUpperCase()))),
+      );
+      await step.sleep('pause', '1m');
+      return parts.join('');
+    });
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [wf], clock });
+    const { runId } = await runner.start(wf, null);
+    await clock.advance(61_000);
+    expect(await runner.result(runId)).toBe('XYZ');
+    expect(calls).toEqual(['x', 'y', 'z']);
+    expect((await runner.status(runId)).steps.map((s) => s.id)).toEqual(['part', 'part:1', 'part:2', 'pause']);
+    await runner.close();
+  });
+
+  it('does not retry non-retryable library errors and keeps run input out of errors and events', async () => {
+    const canary = 'sk_live_CANARY_7f3a';
+    const bus = createBus();
+    const events: string[] = [];
+    bus.subscribe('*', (e) => {
+      events.push(JSON.stringify(e));
+    });
+    let attempts = 0;
+    const wf = defineWorkflow('secretive', async (input: { apiKey: string }, step) => {
+      await step.run(
+        'call',
+        () => {
+          attempts++;
+          throw new (class extends Error {
+            override name = 'UpstreamError';
+          })('upstream refused the request');
+        },
+        { retry: { maxAttempts: 2, backoff: constant(0) } },
+      );
+      return input.apiKey.length;
+    });
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [wf], bus });
+    const { runId } = await runner.start(wf, { apiKey: canary });
+    const error = await runner.result(runId, { timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(attempts).toBe(2);
+    expect(isWorkflowError(error)).toBe(true);
+    expect(JSON.stringify((error as { toJSON(): unknown }).toJSON())).not.toContain(canary);
+    expect((error as Error).message).not.toContain(canary);
+    expect(events.join('\n')).not.toContain(canary);
+    const nonRetryable = defineWorkflow('fast-fail', async (_: null, step) =>
+      step.run(
+        'x',
+        () => {
+          attempts++;
+          throw new (class extends Error {})('x');
+        },
+        { retry: { maxAttempts: 3, backoff: constant(0), retryOn: () => false } },
+      ),
+    );
+    attempts = 0;
+    const r2 = createWorkflowRunner({ store: memoryStore(), workflows: [nonRetryable] });
+    const { runId: id2 } = await r2.start(nonRetryable, null);
+    await r2.result(id2, { timeoutMs: 2000 }).catch(() => {});
+    expect(attempts).toBe(1);
+    await runner.close();
+    await r2.close();
+  });
+
+  it('keeps the core Web-standard: no node: imports outside the Node-only stores', () => {
+    const dir = new URL('../../src/workflows/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(readFileSync(new URL(file, dir), 'utf8')).not.toMatch(/from 'node:|Buffer\./);
+  });
+});
