@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { AbortError } from '../errors/abort-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
+import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { validateWith } from '../internal/schema.js';
 import type { DeadLetter, DriverJob } from './driver.js';
@@ -158,6 +159,9 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
       await driver.process(queue, run, {
         concurrency,
         rateLimit,
+        onError(error: unknown) {
+          logger?.error({ queue, error: errorInfo(error) }, 'queue driver error');
+        },
         onDeadLettered(letter: DeadLetter) {
           const error = { name: letter.error.name, message: letter.error.message } as {
             name: string;

@@ -84,6 +84,8 @@ export interface DriverProcessOptions {
   rateLimit?: QueueRateLimit | undefined;
   /** Called once a job has been moved to the dead-letter list. */
   onDeadLettered(letter: DeadLetter): void;
+  /** Called with backend errors the driver survives (a dropped connection, a failed retry). */
+  onError?(error: unknown): void;
 }
 
 /**

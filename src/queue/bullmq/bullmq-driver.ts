@@ -23,7 +23,7 @@ export interface BullmqDriverOptions {
   stalledIntervalMs?: number;
   /** Times a job may stall before it is failed and dead-lettered. @default 1 */
   maxStalledCount?: number;
-  /** Receives worker and connection errors. */
+  /** Receives queue, worker and connection errors (worker errors also reach `createQueue`'s logger). */
   logger?: Logger;
 }
 
@@ -138,7 +138,10 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       settings: { backoffStrategy },
       ...(o.rateLimit ? { limiter: { max: o.rateLimit.max, duration: o.rateLimit.durationMs } } : {}),
     });
-    worker.on('error', onError(`worker ${name}`));
+    worker.on('error', (error) => {
+      onError(`worker ${name}`)(error);
+      o.onError?.(error);
+    });
     // Failures decided by BullMQ itself (a job that stalled too often, an UnrecoverableError)
     // never reach the catch above on their last try: dead-letter them here.
     worker.on('failed', (job, error) => {
@@ -147,7 +150,10 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       if (!final) return;
       putDeadLetter(l.dlq, job, error, job.attemptsMade).then(
         (letter) => notify(o, letter),
-        onError(`dead-letter ${name}`),
+        (failure: Error) => {
+          onError(`dead-letter ${name}`)(failure);
+          o.onError?.(failure);
+        },
       );
     });
     return worker;
