@@ -17,8 +17,12 @@ import type {
   OperationOptions,
 } from './types.js';
 
-/** Statuses a GraphQL-over-HTTP server may use for a response that still carries `errors`. */
-const isClientStatus = (status: number) => status >= 400 && status < 500 && ![408, 425, 429].includes(status);
+/**
+ * GraphQL-over-HTTP answers a document that fails to parse or validate with 400 (422 for some
+ * servers) and an `errors` body: that is a GraphQL error. Any other non-2xx (401, 403, 404,
+ * 429, 5xx, ...) is an `HttpError`, so status-based handling and retries work as for REST.
+ */
+const isClientStatus = (status: number) => status === 400 || status === 422;
 
 type Outcome = { data: unknown } | { error: GraphQLResponseError };
 

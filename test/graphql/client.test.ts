@@ -42,6 +42,10 @@ const msw = setupServer(
     hits++;
     return HttpResponse.json({ errors: [{ message: 'Cannot query field "x"' }] }, { status: 400 });
   }),
+  kg.query('Unauthorized', () => {
+    hits++;
+    return HttpResponse.json({ errors: [{ message: 'not signed in' }] }, { status: 401 });
+  }),
   kg.query('Html', () => {
     hits++;
     return HttpResponse.text('<html>gateway</html>', { status: 404 }) as never;
@@ -124,13 +128,15 @@ describe('createGraphQLClient', () => {
     expect(hits).toBe(1);
   });
 
-  it('reads a GraphQL-over-HTTP 4xx with errors as GraphQLResponseError, other 4xx as HttpError', async () => {
+  it('reads a GraphQL-over-HTTP 400 with errors as GraphQLResponseError, other 4xx as HttpError', async () => {
     const graph = createGraphQLClient({ url: URL_, policy: fastRetry() });
     const invalid = await graph.query('query Invalid { x }').catch((e: unknown) => e);
     expect(isGraphQLResponseError(invalid) && invalid.details).toMatchObject({ status: 400 });
     const html = await graph.query('query Html { x }').catch((e: unknown) => e);
     expect(isHttpError(html) && html.status).toBe(404);
-    expect(hits).toBe(2);
+    const denied = await graph.query('query Unauthorized { x }').catch((e: unknown) => e);
+    expect(isHttpError(denied) && denied.status).toBe(401);
+    expect(hits).toBe(3);
   });
 
   it('retries queries on 503 but runs a mutation once unless marked idempotent', async () => {
