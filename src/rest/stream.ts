@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import type { KyInstance } from 'ky';
 import { IntegrationError } from '../errors/integration-error.js';
 import { assertNumber } from '../internal/config.js';
@@ -30,6 +30,9 @@ export function openStream(
   const timeoutMs = callTimeout(r, opts.timeoutMs);
 
   async function* events(): AsyncGenerator<SseEvent> {
+    // Loaded on first use (before connecting): bundlers that split code keep the parser out of
+    // apps that never stream.
+    const { createParser } = await import('eventsource-parser');
     let scope: AttemptScope | undefined;
     const response = await runPolicy(
       r.policy,
