@@ -210,6 +210,10 @@ export function queueContract(setup: ContractSetup): void {
     expect(letter?.failedAt).toBeGreaterThan(0);
     expect(await queue.counts('voice_tasks')).toMatchObject({ dead: 1, failed: 1, waiting: 0, active: 0 });
 
+    // While the failed job is retained, its id still de-duplicates.
+    await queue.send('voice_tasks', { callId: 'c_1' }, { jobId: id });
+    expect(await queue.counts('voice_tasks')).toMatchObject({ waiting: 0, delayed: 0, dead: 1 });
+
     healed = true;
     await queue.retryDeadLetter('voice_tasks', id);
     await until(() => of('queue.completed').length === 1, 10_000, 'completion after retry');
@@ -219,6 +223,23 @@ export function queueContract(setup: ContractSetup): void {
     await until(async () => (await queue.counts('voice_tasks')).dead === 0, 5_000, 'dead count');
     const missing = await queue.retryDeadLetter('voice_tasks', 'no-such-job').catch((e: unknown) => e);
     expect(isNotFoundError(missing)).toBe(true);
+  });
+
+  it('lists dead letters oldest first, up to `limit`', async () => {
+    const { queue, of } = make();
+    await queue.process('voice_tasks', (job) => {
+      throw new Error(`refused ${job.payload.callId}`);
+    });
+    for (const callId of ['c_a', 'c_b', 'c_c']) {
+      await queue.send('voice_tasks', { callId }, { jobId: `call-${callId}` });
+      await until(() => of('queue.dead_lettered').length === ['c_a', 'c_b', 'c_c'].indexOf(callId) + 1, 10_000, callId);
+    }
+    const firstTwo = await queue.deadLetters('voice_tasks', { limit: 2 });
+    expect(firstTwo.map((l) => [l.id, l.error.message])).toEqual([
+      ['call-c_a', 'refused c_a'],
+      ['call-c_b', 'refused c_b'],
+    ]);
+    expect(await queue.deadLetters('voice_tasks')).toHaveLength(3);
   });
 
   it('aborts the signal of a handler that outlives timeoutMs and counts the try as failed', async () => {
