@@ -1,3 +1,5 @@
+const MERGE_BYTES = 65_536;
+
 /** A bounded queue of byte chunks exposed as a pull-based `ReadableStream`. */
 export interface FrameQueue {
   readonly stream: ReadableStream<Uint8Array>;
@@ -35,10 +37,31 @@ export function createFrameQueue(maxQueue: number, onCancel: () => void): FrameQ
     controller?.close();
   }
 
+  /** The next chunk; several queued frames are merged (up to 64 KiB) into one write. */
   function take(): Uint8Array | undefined {
     if (head >= items.length) return undefined;
-    const chunk = items[head];
+    let chunk = items[head] as Uint8Array;
     items[head++] = undefined;
+    if (head < items.length && chunk.byteLength < MERGE_BYTES) {
+      let end = head;
+      let bytes = chunk.byteLength;
+      while (end < items.length && bytes + (items[end] as Uint8Array).byteLength <= MERGE_BYTES) {
+        bytes += (items[end] as Uint8Array).byteLength;
+        end++;
+      }
+      if (end > head) {
+        const merged = new Uint8Array(bytes);
+        merged.set(chunk, 0);
+        let offset = chunk.byteLength;
+        for (; head < end; head++) {
+          const next = items[head] as Uint8Array;
+          merged.set(next, offset);
+          offset += next.byteLength;
+          items[head] = undefined;
+        }
+        chunk = merged;
+      }
+    }
     if (head === items.length) {
       items = [];
       head = 0;
