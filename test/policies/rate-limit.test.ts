@@ -1,4 +1,5 @@
 import { getEventListeners } from 'node:events';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { AbortError, isAbortError, RateLimitError } from '../../src/index.js';
 import { rateLimit } from '../../src/policies/index.js';
@@ -112,5 +113,68 @@ describe('rateLimit', () => {
     [{ limit: 10, intervalMs: 1000, maxQueue: -1 }],
   ])('refuses %j with CONFIG', (options) => {
     expect(() => rateLimit(options as never)).toThrowError(expect.objectContaining({ code: 'CONFIG' }));
+  });
+});
+
+describe('rateLimit token bucket (property)', () => {
+  it('never admits more than limit + elapsed × rate', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 10, max: 1_000 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 40 }),
+        async (limit, intervalMs, gaps) => {
+          const clock = fakeClock(0);
+          const limiter = rateLimit({ limit, intervalMs, mode: 'reject', clock });
+          const admitted: number[] = [];
+          for (const gap of gaps) {
+            await clock.advance(gap);
+            const error = await limiter
+              .execute(async () => admitted.push(clock.now()))
+              .then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+            if (error) expect((error as RateLimitError).retryAfterMs).toBeGreaterThan(0);
+          }
+          for (let i = 0; i < admitted.length; i++) {
+            for (let j = i; j < admitted.length; j++) {
+              const span = (admitted[j] as number) - (admitted[i] as number);
+              expect(j - i + 1).toBeLessThanOrEqual(limit + (span * limit) / intervalMs + 1e-9);
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('admits the call retried after retryAfterMs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 10, max: 1_000 }),
+        fc.integer({ min: 0, max: 2_000 }),
+        async (limit, intervalMs, idle) => {
+          const clock = fakeClock(0);
+          const limiter = rateLimit({ limit, intervalMs, mode: 'reject', clock });
+          await clock.advance(idle);
+          let error: unknown;
+          while (!error)
+            error = await limiter
+              .execute(async () => undefined)
+              .then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+          const { retryAfterMs } = error as RateLimitError;
+          await clock.advance((retryAfterMs as number) - 1);
+          await expect(limiter.execute(async () => 'early')).rejects.toBeInstanceOf(RateLimitError);
+          await clock.advance(1);
+          await expect(limiter.execute(async () => 'on time')).resolves.toBe('on time');
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
