@@ -58,4 +58,16 @@ export const budgets = [
     code: "import { createWorkflowRunner, defineWorkflow, memoryStore } from '@wawagot/integrations/workflows'; export default [createWorkflowRunner, defineWorkflow, memoryStore];",
     budget: 9600,
   },
+  {
+    // Server side of realtime on an edge runtime: SSE hub with replay, heartbeats, auth.
+    name: 'createRealtimeHub (realtime)',
+    code: "import { createRealtimeHub } from '@wawagot/integrations/realtime'; export default createRealtimeHub;",
+    budget: 4600,
+  },
+  {
+    // Browser bundle of the reconnecting SSE client (includes eventsource-parser).
+    name: 'connectSSE (realtime)',
+    code: "import { connectSSE } from '@wawagot/integrations/realtime'; export default connectSSE;",
+    budget: 4400,
+  },
 ];
