@@ -61,8 +61,8 @@ function safeUrl(url: URL): string {
  * ```ts
  * const controller = new AbortController();
  * for await (const item of connectSSE('/events', { topics: ['ai_progress'], signal: controller.signal })) {
- *   if (item.type === 'reset') await reloadState();
- *   else if (item.topic !== undefined) render(item.topic, item.data);
+ *   if (item.topic !== undefined) render(item.topic, item.data);
+ *   else if (item.type === 'reset') await reloadState();
  * }
  * ```
  */
