@@ -13,8 +13,9 @@ import { markdownTable, ops, recordResults } from './results.js';
 
 type Kind = 'redis' | 'nats';
 type Impl = 'bus' | 'raw';
-const THROUGHPUT = 20_000;
-const LATENCY = 2_000;
+const THROUGHPUT = 10_000;
+const LATENCY = 1_000;
+const ROUNDS = 3;
 const WINDOW = 64;
 const now = () => performance.timeOrigin + performance.now();
 const consumerScript = new URL('./bus-transports.consumer.ts', import.meta.url).pathname;
@@ -100,13 +101,13 @@ async function run(kind: Kind, impl: Impl, count: number, window: number) {
       while (next < count) await pub.send(next++);
     }),
   );
-  const result = (await done) as { last: number; latencies: number[] };
+  const result = (await done) as { last: number; latencies: number[]; cpuMicrosPerEvent: number };
   child.send({ close: true });
   await new Promise((resolve) => child.once('exit', resolve));
   await pub.close();
   const sorted = result.latencies.sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
-  return { rate: count / ((result.last - start) / 1000), p50: pct(0.5), p99: pct(0.99) };
+  return { rate: count / ((result.last - start) / 1000), p50: pct(0.5), p99: pct(0.99), cpu: result.cpuMicrosPerEvent };
 }
 
 const rows: Array<Array<string | number>> = [];
@@ -114,14 +115,40 @@ const notes: string[] = [];
 // `node --import tsx bench/bus-transports.bench.ts redis` measures one transport (and records nothing).
 const only = process.argv.slice(2).filter((a): a is Kind => a === 'redis' || a === 'nats');
 const kinds: Kind[] = only.length > 0 ? only : ['redis', 'nats'];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 for (const kind of kinds) {
-  const results: Record<Impl, { rate: number; p50: number; p99: number }> = {} as never;
+  const results = {} as Record<
+    Impl,
+    { rate: number; p50: number; p99: number; loadP50: number; loadP99: number; cpu: number }
+  >;
+  const samples: Record<Impl, Array<(typeof results)[Impl]>> = { raw: [], bus: [] };
+  // The machine is shared: alternate raw and bus, ROUNDS times, and keep the medians.
+  for (const impl of ['raw', 'bus'] as const) await run(kind, impl, 2000, WINDOW); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const impl of ['raw', 'bus'] as const) {
+      const throughput = await run(kind, impl, THROUGHPUT, WINDOW);
+      const latency = await run(kind, impl, LATENCY, 1);
+      samples[impl].push({
+        rate: throughput.rate,
+        p50: latency.p50,
+        p99: latency.p99,
+        loadP50: throughput.p50,
+        loadP99: throughput.p99,
+        cpu: throughput.cpu,
+      });
+    }
+  }
   for (const impl of ['raw', 'bus'] as const) {
-    // Warm-up, then throughput (WINDOW publishes in flight) and unloaded latency (one at a time).
-    await run(kind, impl, 2000, WINDOW);
-    const throughput = await run(kind, impl, THROUGHPUT, WINDOW);
-    const latency = await run(kind, impl, LATENCY, 1);
-    results[impl] = { rate: throughput.rate, p50: latency.p50, p99: latency.p99 };
+    const pick = (k: keyof (typeof results)[Impl]) => median(samples[impl].map((x) => x[k]));
+    const r = {
+      rate: pick('rate'),
+      p50: pick('p50'),
+      p99: pick('p99'),
+      loadP50: pick('loadP50'),
+      loadP99: pick('loadP99'),
+      cpu: pick('cpu'),
+    };
+    results[impl] = r;
     const label =
       impl === 'bus'
         ? `bus + ${kind}Transport`
@@ -130,12 +157,13 @@ for (const kind of kinds) {
           : 'raw nats.js JetStream';
     rows.push([
       label,
-      ops(throughput.rate),
-      `${latency.p50.toFixed(2)} ms`,
-      `${latency.p99.toFixed(2)} ms`,
-      `${throughput.p50.toFixed(1)} / ${throughput.p99.toFixed(1)} ms`,
+      ops(r.rate),
+      `${r.p50.toFixed(2)} ms`,
+      `${r.p99.toFixed(2)} ms`,
+      `${r.loadP50.toFixed(1)} / ${r.loadP99.toFixed(1)} ms`,
+      `${r.cpu.toFixed(0)} µs`,
     ]);
-    console.log(label, ops(throughput.rate), 'events/s', latency.p50.toFixed(2), latency.p99.toFixed(2));
+    console.log(label, ops(r.rate), 'events/s', r.p50.toFixed(2), r.p99.toFixed(2), `${r.cpu.toFixed(0)} µs CPU/event`);
   }
   const ratio = results.bus.rate / results.raw.rate;
   notes.push(
@@ -153,10 +181,11 @@ await nc.close();
 const table = markdownTable(
   [
     'transport',
-    'events/s (20,000, 64 in flight)',
+    'events/s (10,000, 64 in flight)',
     'latency p50 (one at a time)',
     'latency p99',
     'p50 / p99 under load',
+    'consumer CPU per event',
   ],
   rows,
 );
@@ -165,5 +194,5 @@ if (only.length === 0)
   recordResults(
     'bus-transports',
     'Bus transports: process to process',
-    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes.`,
+    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Medians of 3 alternating rounds.`,
   );

@@ -17,9 +17,13 @@ let finish: () => void = () => {};
 const finished = new Promise<void>((resolve) => {
   finish = resolve;
 });
+let cpuAtFirst = process.cpuUsage();
 function record(data: { t: number }): void {
   const at = now();
-  if (latencies.length === 0) first = at;
+  if (latencies.length === 0) {
+    first = at;
+    cpuAtFirst = process.cpuUsage();
+  }
   latencies.push(at - data.t);
   if (latencies.length === count) finish();
 }
@@ -109,4 +113,5 @@ process.on('message', async (m: { expect?: number; close?: true }) => {
 });
 await finished;
 const last = now();
-send({ done: true, first, last, latencies });
+const cpu = process.cpuUsage(cpuAtFirst);
+send({ done: true, first, last, latencies, cpuMicrosPerEvent: (cpu.user + cpu.system) / count });

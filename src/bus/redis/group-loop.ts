@@ -106,7 +106,11 @@ export function groupLoop(
         }
       }
     }
-    if (acks.length === 0 && dead.length === 0) return;
+    if (dead.length === 0) {
+      if (acks.length > 0) await redis.xack(stream, groupName, ...acks);
+      return;
+    }
+    // A dead letter and the ack of its entry go together, or not at all.
     const tx = redis.multi();
     for (const args of dead) tx.xadd(...(args as [string, string]));
     if (acks.length > 0) tx.xack(stream, groupName, ...acks);
