@@ -4,7 +4,14 @@ import { assertBackoff, type Backoff, exponential } from '../policies/backoff.js
 import type { Clock, Logger } from '../types.js';
 import { assertName, defaultConsumer } from './wire.js';
 
-/** Options both transports share. */
+/**
+ * Options both transports share.
+ *
+ * @example
+ * ```ts
+ * redisTransport(redis, { group: 'billing', maxAttempts: 3, backoff: constant(1000), logger: pino() });
+ * ```
+ */
 export interface TransportCommonOptions {
   /**
    * Default group of subscriptions that name none. Leave unset in processes that need

@@ -51,7 +51,14 @@ export interface WaitForOptions<Env> {
   signal?: AbortSignal;
 }
 
-/** Options of `bus.subscribe`. */
+/**
+ * Options of `bus.subscribe`.
+ *
+ * @example
+ * ```ts
+ * bus.subscribe('order.paid', sendReceipt, { group: 'mailer' }); // one mailer handles each event
+ * ```
+ */
 export interface SubscribeOptions {
   /**
    * Work-sharing: among the handlers subscribed to a type with the same group (in this process

@@ -67,9 +67,20 @@ export function natsGroup(
   const durable = durableName(group, type);
   const started = streams.then(async () => {
     const jsm = await ctx.nc.jetstreamManager();
+    let existing: Awaited<ReturnType<typeof jsm.consumers.info>> | undefined;
     try {
-      await jsm.consumers.info(ctx.stream, durable);
+      existing = await jsm.consumers.info(ctx.stream, durable);
     } catch {
+      existing = undefined;
+    }
+    if (existing) {
+      // Created by an earlier run: keep its position, bring the ack wait in line with the options.
+      if (existing.config.ack_wait !== nanos(ctx.ackWaitMs)) {
+        await jsm.consumers.update(ctx.stream, durable, { ack_wait: nanos(ctx.ackWaitMs) }).catch((error: unknown) => {
+          ctx.logger?.warn({ durable, error: errorInfo(error) }, 'bus consumer ack wait not updated');
+        });
+      }
+    } else {
       await jsm.consumers.add(ctx.stream, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,

@@ -8,7 +8,14 @@ import { assertName, encodeEnvelope } from '../wire.js';
 import { natsBroadcast, natsGroup } from './consumers.js';
 import { ensureStreams, type NatsContext, publishWithRetry, subjectOf } from './context.js';
 
-/** Options of {@link natsTransport}. */
+/**
+ * Options of {@link natsTransport}.
+ *
+ * @example
+ * ```ts
+ * natsTransport(nc, { stream: 'EVENTS', subjectPrefix: 'events', durable: 'billing', ackWaitMs: 60_000 });
+ * ```
+ */
 export interface NatsTransportOptions extends TransportCommonOptions {
   /** JetStream stream holding the envelopes (created when missing). @default 'EVENTS' */
   stream?: string;
@@ -32,7 +39,17 @@ export interface NatsTransportOptions extends TransportCommonOptions {
   createStreams?: boolean;
 }
 
-/** The NATS JetStream transport; `ready()` resolves once every consumer started so far is listening. */
+/**
+ * The NATS JetStream transport; `ready()` resolves once every consumer started so far is listening.
+ *
+ * @example
+ * ```ts
+ * const transport = natsTransport(nc);
+ * const bus = createBus({ transport });
+ * bus.subscribe('job.ready', run, { group: 'workers' });
+ * await transport.ready();
+ * ```
+ */
 export interface NatsTransport extends BusTransport {
   ready(): Promise<void>;
 }

@@ -9,7 +9,14 @@ import { broadcastLoop } from './broadcast-loop.js';
 import type { RedisContext } from './context.js';
 import { groupLoop } from './group-loop.js';
 
-/** Options of {@link redisTransport}. */
+/**
+ * Options of {@link redisTransport}.
+ *
+ * @example
+ * ```ts
+ * redisTransport(redis, { stream: 'events', consumer: process.env.HOSTNAME, maxLen: 1_000_000 });
+ * ```
+ */
 export interface RedisTransportOptions extends TransportCommonOptions {
   /** Stream key every envelope is appended to. @default 'events' */
   stream?: string;
@@ -35,7 +42,17 @@ export interface RedisTransportOptions extends TransportCommonOptions {
   batchSize?: number;
 }
 
-/** The Redis Streams transport; `ready()` resolves once every consumer started so far is listening. */
+/**
+ * The Redis Streams transport; `ready()` resolves once every consumer started so far is listening.
+ *
+ * @example
+ * ```ts
+ * const transport = redisTransport(redis);
+ * const bus = createBus({ transport });
+ * bus.subscribe('job.ready', run, { group: 'workers' });
+ * await transport.ready(); // now tell the publisher to start
+ * ```
+ */
 export interface RedisTransport extends BusTransport {
   ready(): Promise<void>;
 }
