@@ -8,7 +8,7 @@ import { errorInfo } from '../internal/error-info.js';
 import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
 import { type BreakerStrategy, consecutive } from './breakers.js';
 import type { ExecuteOptions } from './compose.js';
-import { isThenable, toCtx } from './context.js';
+import { toCtx } from './context.js';
 
 /** `'closed'`: calls pass; `'open'`: calls fail fast; `'half-open'`: a few probe calls pass. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -167,9 +167,9 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     } catch (error) {
       return Promise.reject(error).catch((e: unknown) => failed(e, ctx, probe));
     }
-    if (!isThenable(result)) result = Promise.resolve(result);
-    if (!probe) return result.then(succeeded, (error: unknown) => failed(error, ctx, false));
-    return result.then(
+    const promise = Promise.resolve(result);
+    if (!probe) return promise.then(succeeded, (error: unknown) => failed(error, ctx, false));
+    return promise.then(
       (value) => {
         if (state === 'half-open' && !isolated) moveTo('closed');
         return value;

@@ -25,11 +25,6 @@ export function toCtx(opts: ExecuteOptions | undefined, attempt = opts?.attempt 
   return opts instanceof Ctx && opts.attempt === attempt ? opts : new Ctx(opts, attempt, opts?.idempotent);
 }
 
-/** True for promises and other thenables. */
-export function isThenable<T>(value: PromiseLike<T> | T): value is PromiseLike<T> & Promise<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
-
 /**
  * `clock` whose timers keep the process alive while they are pending (`ref` where the runtime
  * has it). Used for waits a caller is awaiting (a retry delay, a queued rate-limited call):

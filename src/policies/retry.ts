@@ -8,7 +8,7 @@ import { abortErrorFrom, sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
 import { assertBackoff, type Backoff, backoffDelay, exponential } from './backoff.js';
 import type { ExecuteOptions } from './compose.js';
-import { Ctx, isThenable, keepAlive, neverAborted, toCtx } from './context.js';
+import { Ctx, keepAlive, neverAborted, toCtx } from './context.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
@@ -106,9 +106,10 @@ export function retry(options: RetryOptions = {}): Policy {
     } catch (error) {
       return once ? Promise.reject(error) : rest(fn, opts, first, error);
     }
-    // Fast path: a first attempt that succeeds costs one `then`.
-    if (!isThenable(result)) return Promise.resolve(result);
-    return once ? Promise.resolve(result) : result.then(undefined, (error: unknown) => rest(fn, opts, first, error));
+    // Fast path: a first attempt that succeeds costs one `then`. (`Promise.resolve` returns a
+    // native promise as is, and adopts other thenables.)
+    const promise = Promise.resolve(result);
+    return once ? promise : promise.then(undefined, (error: unknown) => rest(fn, opts, first, error));
   }
   return { execute };
 }

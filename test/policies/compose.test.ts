@@ -226,3 +226,22 @@ describe('many concurrent waits without a caller signal', () => {
     expect((await Promise.all(calls)).length).toBe(30);
   });
 });
+
+describe('functions returning plain values or foreign thenables', () => {
+  it('every policy resolves them like promises', async () => {
+    const thenable = { then: (resolve: (v: number) => void) => resolve(5) } as unknown as Promise<number>;
+    const policies = [
+      retry(),
+      circuitBreaker(),
+      timeout(1_000),
+      rateLimit({ limit: 10, intervalMs: 1_000 }),
+      bulkhead({ concurrency: 1 }),
+      fallback(0),
+      compose(timeout(1_000), retry(), circuitBreaker()),
+    ];
+    for (const policy of policies) {
+      await expect(policy.execute(() => thenable)).resolves.toBe(5);
+      await expect(policy.execute(() => 6)).resolves.toBe(6);
+    }
+  });
+});
