@@ -229,6 +229,7 @@ describe('many concurrent waits without a caller signal', () => {
 
 describe('functions returning plain values or foreign thenables', () => {
   it('every policy resolves them like promises', async () => {
+    // biome-ignore lint/suspicious/noThenProperty: a foreign thenable is the point of this test
     const thenable = { then: (resolve: (v: number) => void) => resolve(5) } as unknown as Promise<number>;
     const policies = [
       retry(),
