@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createBus } from '../../src/bus/create-bus.js';
 import { bullmqDriver } from '../../src/queue/bullmq/index.js';
 import { createQueue } from '../../src/queue/index.js';
 import { describeWithService, services, uniquePrefix } from '../helpers/services.js';
@@ -11,10 +12,17 @@ import { deletePrefix, redisClient } from './redis-cleanup.js';
 const WORKER = fileURLToPath(new URL('./fixtures/crash-worker.ts', import.meta.url));
 const JOBS = 2_000;
 
-function startWorker(prefix: string): Promise<ChildProcess> {
+function startWorker(prefix: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const child = fork(WORKER, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, QUEUE_PREFIX: prefix, JOB_MS: '5', CONCURRENCY: '8', REDIS_URL: services.redis.url },
+    env: {
+      ...process.env,
+      QUEUE_PREFIX: prefix,
+      JOB_MS: '5',
+      CONCURRENCY: '8',
+      REDIS_URL: services.redis.url,
+      ...extraEnv,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -33,6 +41,7 @@ await describeWithService('redis', 'queue reliability: BullMQ driver', () => {
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await deletePrefix(redis, prefix);
+    await deletePrefix(redis, `${prefix}_stall`);
     await redis.quit();
   });
 
@@ -73,4 +82,39 @@ await describeWithService('redis', 'queue reliability: BullMQ driver', () => {
     await new Promise((resolve) => survivor?.once('exit', resolve));
     await queue.close();
   }, 90_000);
+
+  it('dead-letters a job whose worker died more often than maxStalledCount allows', async () => {
+    const stallPrefix = `${prefix}_stall`;
+    const doomed = await startWorker(stallPrefix, { HANG: '1', MAX_STALLED: '0', CONCURRENCY: '1' });
+    children.push(doomed);
+    const bus = createBus();
+    const dead: Array<{ jobId: string; error: { message: string } }> = [];
+    bus.subscribe('queue.dead_lettered', (e) => {
+      dead.push(e.data);
+    });
+    const queue = createQueue<{ ai_tasks: { n: number } }>({
+      driver: bullmqDriver({
+        connection: redis,
+        prefix: stallPrefix,
+        lockDurationMs: 1_000,
+        stalledIntervalMs: 500,
+        maxStalledCount: 0,
+      }),
+      bus,
+      defaultJob: { attempts: 3 },
+    });
+    const { id } = await queue.send('ai_tasks', { n: 1 });
+    await until(async () => (await queue.counts('ai_tasks')).active === 1, 15_000, 'the doomed worker to take the job');
+    doomed.kill('SIGKILL');
+    let ran = 0;
+    await queue.process('ai_tasks', () => {
+      ran++;
+    });
+    await until(() => dead.length === 1, 20_000, 'the stalled job to be dead-lettered');
+    expect(dead[0]).toMatchObject({ jobId: id, error: { message: 'job stalled more than allowable limit' } });
+    expect(ran).toBe(0);
+    const [letter] = await queue.deadLetters('ai_tasks');
+    expect(letter).toMatchObject({ id, payload: { n: 1 }, error: { name: 'UnrecoverableError' } });
+    await queue.close();
+  }, 60_000);
 });
