@@ -61,7 +61,15 @@ export interface QueueOptions<Q extends QueueMap> {
   defaultJob?: JobOptions;
 }
 
-/** A typed set of queues over one driver. */
+/**
+ * A typed set of queues over one driver, as returned by `createQueue`.
+ *
+ * @example
+ * ```ts
+ * const queue: Queue<{ voice_tasks: { callId: string } }> = createQueue({ driver: memoryDriver() });
+ * await queue.send('voice_tasks', { callId: 'c_1' }, { jobId: 'c_1', attempts: 3 });
+ * ```
+ */
 export interface Queue<Q extends QueueMap> {
   /** Validates and enqueues one job; resolves once the driver has stored it. */
   send<K extends keyof Q & string>(queue: K, payload: Q[K], options?: SendOptions): Promise<{ id: string }>;
