@@ -21,6 +21,7 @@ export type {
   RealtimeHubOptions,
   RealtimeItem,
   RealtimeMessage,
+  RealtimeSource,
   SseOptions,
   SubscribeOptions,
   Subscription,

@@ -49,10 +49,16 @@ export type AuthorizeResult = false | { topics: readonly string[] };
 /** Decides, before anything is sent, whether a request may connect and to which topics. */
 export type Authorize = (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
 
+/** What the hub needs from a bus: any `Bus` created by `createBus` fits. */
+export interface RealtimeSource {
+  /** Registers a handler for every event; returns the unsubscribe function. */
+  subscribe(type: '*', handler: (envelope: Envelope) => void): () => void;
+}
+
 /** Options of {@link createRealtimeHub}. */
 export interface RealtimeHubOptions {
   /** The bus whose events are pushed. The hub subscribes with `'*'`. */
-  bus: { subscribe(type: '*', handler: (envelope: Envelope) => void): () => void };
+  bus: RealtimeSource;
   /**
    * Topic name → bus event patterns: exact types (`workflow.completed`) or prefixes
    * (`workflow.*`), or `'*'` for every event. Names use letters, digits, `_`, `-`, `.`, `:`.
