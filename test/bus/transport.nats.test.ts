@@ -30,7 +30,7 @@ await describeWithService('nats', 'natsTransport', () => {
 
   transportContract({
     make(options = {}) {
-      return natsTransport(nc, { stream, subjectPrefix: subject(), ackWaitMs: 1000, ...options });
+      return natsTransport(nc, { stream, subjectPrefix: subject(), ackWaitMs: 30_000, ...options });
     },
     reset: fresh,
     stored: async () => (await info(stream))?.state.messages ?? 0,

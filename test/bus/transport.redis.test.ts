@@ -24,7 +24,7 @@ await describeWithService('redis', 'redisTransport', () => {
     make(options = {}) {
       const client = new Redis();
       clients.push(client);
-      return redisTransport(client, { stream, blockMs: 200, claimIdleMs: 1000, ...options });
+      return redisTransport(client, { stream, blockMs: 200, claimIdleMs: 30_000, ...options });
     },
     reset: fresh,
     stored: () => redis.xlen(stream),
