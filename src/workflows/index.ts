@@ -31,7 +31,7 @@ export {
   type WorkflowOptions,
 } from './define.js';
 export { type Duration, parseDuration } from './duration.js';
-export { memoryStore } from './memory-store.js';
+export { type MemoryStoreOptions, memoryStore } from './memory-store.js';
 export {
   createWorkflowRunner,
   type RunInfo,

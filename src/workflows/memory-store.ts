@@ -1,4 +1,5 @@
 import { ConflictError } from '../errors/conflict-error.js';
+import { assertNumber } from '../internal/config.js';
 import {
   INBOX_LIMIT,
   isFinal,
@@ -22,20 +23,30 @@ interface MemoryRun {
 
 // Records are flat apart from `error`: a shallow copy (plus the error) keeps callers from
 // mutating stored state, at a fraction of structuredClone's cost.
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /** Finished runs kept for `result()`/`status()`; older ones are forgotten. @default 10000 */
+  keepFinished?: number;
+}
+
 const clone = <T extends { error?: object | undefined }>(value: T): T =>
   value.error ? { ...value, error: { ...value.error } } : { ...value };
 
 /**
  * An in-process {@link WorkflowStore}: fast, Web-standard, and lost with the process. Use it
  * for tests, edge functions and single-process apps that accept losing runs on a restart.
+ * Unfinished runs are always kept; finished ones up to `keepFinished`.
  *
  * @example
  * ```ts
  * const runner = createWorkflowRunner({ store: memoryStore(), workflows: [onboarding] });
  * ```
  */
-export function memoryStore(): WorkflowStore {
+export function memoryStore(options: MemoryStoreOptions = {}): WorkflowStore {
+  const keepFinished = assertNumber('keepFinished', options.keepFinished ?? 10_000, { min: 0, integer: true });
   const runs = new Map<string, MemoryRun>();
+  // Finished runs in the order they ended; the oldest are dropped beyond `keepFinished`.
+  const finished: string[] = [];
 
   function fenced(lease: Lease): MemoryRun {
     const entry = runs.get(lease.runId);
@@ -159,6 +170,8 @@ export function memoryStore(): WorkflowStore {
       entry.dueAt = null;
       entry.inbox.clear();
       release(entry);
+      finished.push(lease.runId);
+      while (finished.length > keepFinished) runs.delete(finished.shift() as string);
     },
     async requestCancel(runId, now) {
       const entry = runs.get(runId);

@@ -212,3 +212,22 @@ describe('workflow options and bad input', () => {
     for (const file of files) expect(readFileSync(new URL(file, dir), 'utf8')).not.toMatch(/from 'node:|Buffer\./);
   });
 });
+
+describe('memoryStore retention', () => {
+  it('forgets the oldest finished runs beyond keepFinished, never unfinished ones', async () => {
+    const store = memoryStore({ keepFinished: 2 });
+    expect(code(() => memoryStore({ keepFinished: -1 }))).toBe('CONFIG');
+    const wf = defineWorkflow('keep', async (input: { n: number }) => input.n);
+    const runner = createWorkflowRunner({ store, workflows: [wf] });
+    await store.createRun({ runId: 'open', workflow: 'other', input: 'null', now: 0 });
+    for (let n = 0; n < 4; n++) {
+      await runner.start(wf, { n }, { runId: `k${n}` });
+      await runner.result(`k${n}`, { timeoutMs: 2000 });
+    }
+    expect(await store.getRun('k0')).toBeNull();
+    expect(await store.getRun('k1')).toBeNull();
+    expect((await store.getRun('k3'))?.status).toBe('completed');
+    expect((await store.getRun('open'))?.status).toBe('pending');
+    await runner.close();
+  });
+});

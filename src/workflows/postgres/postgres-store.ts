@@ -20,7 +20,6 @@ export interface PostgresStoreOptions {
   schema?: string;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any postgres.js instance, whatever its custom types
 type AnySql = Sql<any>;
 type Row = Record<string, unknown>;
 
@@ -136,7 +135,13 @@ export function postgresStore(sql: AnySql, options: PostgresStoreOptions = {}): 
   const claimSet = `lease_owner = $2, lease_token = r.lease_token + 1, lease_until = $3::float8 + $4::float8,
     due_at = $3::float8 + $4::float8, status = 'running', executions = r.executions + 1, updated_at = $3::float8, wake_at = NULL`;
 
+  async function getRun(runId: string): Promise<RunRecord | null> {
+    const [row] = await q(`SELECT ${RUN_COLUMNS} FROM ${runs} WHERE run_id = $1`, [runId]);
+    return row ? toRun(row) : null;
+  }
+
   return {
+    getRun,
     async createRun(init) {
       const inserted = await q(
         `INSERT INTO ${runs} (run_id, workflow, status, input, parent_run_id, created_at, updated_at, due_at)
@@ -147,10 +152,6 @@ export function postgresStore(sql: AnySql, options: PostgresStoreOptions = {}): 
       const [row] = await q(`SELECT ${RUN_COLUMNS} FROM ${runs} WHERE run_id = $1`, [init.runId]);
       if (!row) throw new StorageError('workflow run vanished during creation', { details: { runId: init.runId } });
       return { run: toRun(row), created: false };
-    },
-    async getRun(runId) {
-      const [row] = await q(`SELECT ${RUN_COLUMNS} FROM ${runs} WHERE run_id = $1`, [runId]);
-      return row ? toRun(row) : null;
     },
     async getSteps(runId) {
       return (await q(`SELECT ${STEP_COLUMNS} FROM ${steps} WHERE run_id = $1 ORDER BY seq`, [runId])).map(toStep);
@@ -253,7 +254,7 @@ export function postgresStore(sql: AnySql, options: PostgresStoreOptions = {}): 
          WHERE run_id = $1 AND status NOT IN ${FINAL} RETURNING ${RUN_COLUMNS}`,
         [runId, now],
       );
-      return row ? toRun(row) : this.getRun(runId);
+      return row ? toRun(row) : getRun(runId);
     },
     async wake(runId, now) {
       await q(
