@@ -21,10 +21,15 @@ function assertObject(value: unknown, name: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Queue names are used as Redis key parts: letters, digits, `_`, `-`, `.`, up to 128. */
+/**
+ * Queue names are used as Redis key parts: letters, digits, `_`, `-`, `.`, up to 128. Names
+ * ending in `.dead` are reserved for dead-letter queues.
+ */
 export function assertQueueName(name: unknown): string {
-  if (typeof name !== 'string' || !NAME.test(name)) {
-    configError(`queue name must match ${NAME.source}, got ${JSON.stringify(String(name)).slice(0, 140)}`);
+  if (typeof name !== 'string' || !NAME.test(name) || name.endsWith('.dead')) {
+    configError(
+      `queue name must match ${NAME.source} and not end in ".dead", got ${JSON.stringify(String(name)).slice(0, 140)}`,
+    );
   }
   return name;
 }

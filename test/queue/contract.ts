@@ -130,8 +130,10 @@ export function queueContract(setup: ContractSetup): void {
       const error = await queue.send('ai_tasks', { prompt: 'x' }, options as never).catch((e: unknown) => e);
       expect(isIntegrationError(error) && error.code, JSON.stringify(options)).toBe('CONFIG');
     }
-    const badName = await queue.send('bad name!' as 'ai_tasks', { prompt: 'x' }).catch((e: unknown) => e);
-    expect(isIntegrationError(badName) && badName.code).toBe('CONFIG');
+    for (const name of ['bad name!', '', 'ai_tasks.dead', 'x'.repeat(129)]) {
+      const badName = await queue.send(name as 'ai_tasks', { prompt: 'x' }).catch((e: unknown) => e);
+      expect(isIntegrationError(badName) && badName.code, name).toBe('CONFIG');
+    }
     expect(of('queue.enqueued')).toEqual([]);
     const driver = setup.makeDriver();
     try {
