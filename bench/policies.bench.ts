@@ -90,7 +90,7 @@ const table = markdownTable(['case', 'ops/s', 'per call', 'time vs compose'], ro
 console.log(table);
 const vsOpossum = (ns.get('opossum fire (timeout)') as number) / mine;
 const vsCockatiel = (ns.get('cockatiel wrap(timeout, retry, circuitBreaker)') as number) / mine;
-const summary = `compose is ${vsOpossum.toFixed(1)}× opossum (goal ≥ 2×) and ${vsCockatiel.toFixed(1)}× cockatiel (goal ≥ 20×); the bare call costs ${((ns.get('bare call') as number) / 1000).toFixed(3)} µs.`;
+const summary = `CPU time per awaited call, median of 5 interleaved rounds. compose is ${vsOpossum.toFixed(1)}× opossum (goal ≥ 2×) and ${vsCockatiel.toFixed(1)}× cockatiel (goal ≥ 20×); the bare call costs ${((ns.get('bare call') as number) / 1000).toFixed(3)} µs.`;
 console.log(summary);
 if (sink < 0) console.log(sink);
 recordResults(
