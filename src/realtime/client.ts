@@ -109,7 +109,8 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
       if (lastEventId) headers.set('last-event-id', lastEventId);
       let response: Response;
       try {
-        response = await fetchImpl(target, { headers, signal, cache: 'no-store' });
+        // No `cache` option: some edge runtimes reject it; SSE responses are `no-cache` anyway.
+        response = await fetchImpl(target, { headers, signal });
       } catch (cause) {
         if (signal.aborted) return;
         failures++;

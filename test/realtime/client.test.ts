@@ -57,9 +57,10 @@ describe('connectSSE over real sockets', () => {
     const first = take(iterator, 2);
     await until(() => hub!.subscriberCount === 1, 5000, 'connected');
     await bus.publish('ai.step' as never, { n: 1 } as never);
-    await bus.publish('ai.step' as never, { n: 2 } as never);
+    await bus.publish('ai.step' as never, { n: 2, text: 'héllo 🌍 — 日本語\nline 2' } as never);
     const items = await first;
     expect(items.map((i) => i.topic !== undefined && (i.data as { n: number }).n)).toEqual([1, 2]);
+    expect((items[1] as RealtimeMessage<{ text: string }>).data.text).toBe('héllo 🌍 — 日本語\nline 2');
     expect(connection.lastEventId).toBe(hub.lastEventId);
     const lastSeen = connection.lastEventId;
 
@@ -197,6 +198,27 @@ describe('connectSSE control messages (in-process fetch)', () => {
     connection.close();
     await connection.done;
     await until(() => hub!.subscriberCount === 0, 5000, 'freed');
+  });
+
+  it('decodes frames and UTF-8 characters split across chunks at any byte', async () => {
+    const message = { id: 'e-1', topic: 't', type: 'x', data: { s: 'a🌍b日本' }, time: 'now' };
+    const bytes = new TextEncoder().encode(`retry: 5\n\nid: e-1\nevent: t\ndata: ${JSON.stringify(message)}\n\n`);
+    for (let cut = 1; cut < bytes.length; cut += 3) {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(bytes.slice(0, cut));
+          c.enqueue(bytes.slice(cut));
+          c.close();
+        },
+      });
+      const fetchImpl = (async () =>
+        new Response(body, { headers: { 'content-type': 'text/event-stream' } })) as unknown as typeof fetch;
+      const connection = connectSSE('http://local/events', { fetch: fetchImpl });
+      const iterator = connection[Symbol.asyncIterator]();
+      expect((await iterator.next()).value).toEqual(message);
+      expect(connection.lastEventId).toBe('e-1');
+      await iterator.return?.();
+    }
   });
 
   it('refuses bad options with CONFIG and a bad URL with INVALID_URL', () => {
