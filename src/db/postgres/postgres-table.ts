@@ -5,6 +5,7 @@ import { assertIdentifier, assertTableName } from '../identifier.js';
 import { checkRows, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
 import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere, type SortKey } from '../where.js';
+import { compileOrder, compileWhere, quoter } from './compile.js';
 
 /** Options of {@link postgresTable}. */
 export interface PostgresTableOptions<Row extends AnyRow> extends TableOptions<Row> {}
@@ -38,6 +39,10 @@ export function postgresTable<Row extends AnyRow>(
   const { schema } = options;
   const table = sql(name);
   const label = JSON.stringify(name);
+  const quote = quoter(
+    (sql as { options?: { transform?: { column?: { to?: (n: string) => string } } } }).options?.transform?.column?.to,
+  );
+  const quotedTable = name.split('.').map(quote).join('.');
 
   const join = (parts: Fragment[], separator: 'and' | ','): Fragment =>
     parts.reduce((acc, part) => (separator === 'and' ? sql`${acc} and ${part}` : sql`${acc}, ${part}`));
@@ -67,14 +72,6 @@ export function postgresTable<Row extends AnyRow>(
   };
   const whereClause = (conditions: Condition[]): Fragment =>
     conditions.length === 0 ? sql`` : sql`where ${join(conditions.map(condition), 'and')}`;
-  const orderClause = (keys: SortKey[]): Fragment =>
-    keys.length === 0
-      ? sql``
-      : sql`order by ${join(
-          keys.map((k) => (k.descending ? sql`${sql(k.column)} desc` : sql`${sql(k.column)} asc`)),
-          ',',
-        )}`;
-
   async function run<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -124,15 +121,14 @@ export function postgresTable<Row extends AnyRow>(
     const order = normalizeOrder(opts.orderBy);
     assertPaging(opts.limit, opts.offset);
     const columns = opts.columns?.map((c) => assertIdentifier(c));
-    const what = columns ? sql(columns) : sql`*`;
-    const limit = opts.limit === undefined ? sql`` : sql`limit ${opts.limit}`;
-    const offset = opts.offset ? sql`offset ${opts.offset}` : sql``;
+    const params: unknown[] = [];
+    let text = `select ${columns ? columns.map(quote).join(', ') : '*'} from ${quotedTable}`;
+    text += compileWhere(conditions, params, quote) + compileOrder(order, quote);
+    if (opts.limit !== undefined) text += ` limit $${params.push(opts.limit)}`;
+    if (opts.offset) text += ` offset $${params.push(opts.offset)}`;
     const rows = await run(
       'select',
-      async () =>
-        [
-          ...(await sql`select ${what} from ${table} ${whereClause(conditions)} ${orderClause(order)} ${limit} ${offset}`),
-        ] as AnyRow[],
+      async () => [...(await sql.unsafe(text, params as never[], { prepare: true }))] as AnyRow[],
     );
     return columns ? rows : checkRows(schema, rows, `${name}: select`);
   }
@@ -178,7 +174,9 @@ export function postgresTable<Row extends AnyRow>(
 
   async function remove(where: Where<Row>, opts?: { all?: boolean }): Promise<number> {
     const conditions = mutationWhere(where, opts, 'delete');
-    return run('delete', async () => (await sql`delete from ${table} ${whereClause(conditions)}`).count);
+    const params: unknown[] = [];
+    const text = `delete from ${quotedTable}${compileWhere(conditions, params, quote)}`;
+    return run('delete', async () => (await sql.unsafe(text, params as never[], { prepare: true })).count);
   }
 
   return { name, insert, select: select as Table<Row>['select'], update, upsert, delete: remove };
