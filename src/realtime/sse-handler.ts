@@ -65,12 +65,14 @@ export async function handleSse(request: Request, options: SseOptions | undefine
   if (request.signal?.aborted || internals.closed) return plain(503, 'unavailable');
 
   const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId') ?? '';
+  // Closures keep only the signal: a live client should not pin the whole Request.
+  const signal: AbortSignal | undefined = request.signal;
   let done = false;
   const cleanup = () => {
     if (done) return;
     done = true;
     internals.remove(client);
-    request.signal?.removeEventListener('abort', cleanup);
+    signal?.removeEventListener('abort', cleanup);
   };
   const queue = createFrameQueue(ctx.maxQueue, cleanup);
   const client: HubClient = {
@@ -104,7 +106,7 @@ export async function handleSse(request: Request, options: SseOptions | undefine
     }
   }
   internals.add(client);
-  request.signal?.addEventListener('abort', cleanup, { once: true });
+  signal?.addEventListener('abort', cleanup, { once: true });
 
   return new Response(queue.stream, {
     status: 200,
