@@ -5,7 +5,7 @@ import { IntegrationError, isIntegrationError } from '../errors/integration-erro
 import { configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { httpErrorFrom } from '../rest/attempt.js';
-import { decodeText, readBounded } from '../rest/body.js';
+import { readBoundedText } from '../rest/body.js';
 import { buildHeaders, callTimeout, resolveCommon, runAttempt, runPolicy } from '../rest/transport.js';
 import { parseBaseUrl, redactUrl } from '../rest/url.js';
 import type {
@@ -83,7 +83,8 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     const outcome: Outcome = await runPolicy(
       r.policy,
       async (ctx) => {
-        const { headers, secrets } = await buildHeaders(r, opts.headers, url);
+        const built = buildHeaders(r, opts.headers, url);
+        const { headers, secrets } = built instanceof Promise ? await built : built;
         const info = {
           method: 'POST',
           url: safeUrl,
@@ -106,7 +107,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
               if (!response.ok && !isClientStatus(response.status)) {
                 throw await httpErrorFrom(response, info, r.clock.now(), secrets);
               }
-              const text = decodeText(await readBounded(response, r.maxBodyBytes, `POST ${safeUrl}`));
+              const text = await readBoundedText(response, r.maxBodyBytes, `POST ${safeUrl}`);
               if (!response.ok && !/"errors"\s*:/.test(text)) {
                 const excerpt = new Response(text.slice(0, 1024), {
                   status: response.status,

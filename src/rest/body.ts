@@ -56,6 +56,15 @@ export async function readBounded(response: Response, max: number, where: string
 
 const decoder = /* @__PURE__ */ new TextDecoder();
 
+/** Like {@link readBounded}, decoded as UTF-8 (BOM stripped, invalid bytes replaced). */
+export function readBoundedText(response: Response, max: number, where: string): Promise<string> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) <= max && response.body && !response.headers.has('content-encoding')) {
+    return response.text();
+  }
+  return readBounded(response, max, where).then(decodeText);
+}
+
 /** Decodes UTF-8 (BOM stripped, invalid bytes replaced). */
 export function decodeText(bytes: Uint8Array): string {
   return decoder.decode(bytes);

@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import ky from 'ky';
 import { configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
-import { decodeText, parseJson, readBounded } from './body.js';
+import { parseJson, readBounded, readBoundedText } from './body.js';
 import { kyOptions, requestBody } from './request-body.js';
 import { openStream } from './stream.js';
 import { buildHeaders, callTimeout, isIdempotentMethod, resolveCommon, runAttempt, runPolicy } from './transport.js';
@@ -51,7 +51,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
     const result = await runPolicy(
       r.policy,
       async (ctx) => {
-        const { headers, secrets } = await buildHeaders(r, opts.headers, url);
+        const built = buildHeaders(r, opts.headers, url);
+        const { headers, secrets } = built instanceof Promise ? await built : built;
         if (key !== undefined) headers['idempotency-key'] = key;
         if (responseType === 'json') headers.accept ??= 'application/json';
         if (opts.json !== undefined) headers['content-type'] ??= 'application/json';
@@ -63,9 +64,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
           (signal) => http(url, kyOptions(method, headers, signal, body)),
           async (response) => {
             if (responseType === 'response') return response;
-            const bytes = await readBounded(response, r.maxBodyBytes, where);
-            if (responseType === 'bytes') return bytes;
-            const text = decodeText(bytes);
+            if (responseType === 'bytes') return readBounded(response, r.maxBodyBytes, where);
+            const text = await readBoundedText(response, r.maxBodyBytes, where);
             return responseType === 'text'
               ? text
               : parseJson(text, where, { method, url: safeUrl, status: response.status });

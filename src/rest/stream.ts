@@ -37,7 +37,8 @@ export function openStream(
     const response = await runPolicy(
       r.policy,
       async (ctx) => {
-        const { headers, secrets } = await buildHeaders(r, opts.headers, url);
+        const built = buildHeaders(r, opts.headers, url);
+        const { headers, secrets } = built instanceof Promise ? await built : built;
         if (key !== undefined) headers['idempotency-key'] = key;
         headers.accept ??= 'text/event-stream';
         if (opts.json !== undefined) headers['content-type'] ??= 'application/json';

@@ -111,11 +111,11 @@ const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
  * lower-case names. Also returns the secret values sent (auth, cookies, key-like headers,
  * secret query values) so an error body echoing them can be scrubbed.
  */
-export async function buildHeaders(
+export function buildHeaders(
   r: Resolved,
   extra: HeadersInit | undefined,
   url?: URL,
-): Promise<{ headers: Record<string, string>; secrets: string[] }> {
+): BuiltHeaders | Promise<BuiltHeaders> {
   const headers = { ...r.headers };
   const secrets = url?.search ? secretValues(url).concat(r.headerSecrets) : r.headerSecrets.slice();
   if (extra) {
@@ -130,13 +130,23 @@ export async function buildHeaders(
   }
   const auth = r.options.auth;
   if (!auth) return { headers, secrets };
-  const secret = await auth.value();
-  if (typeof secret !== 'string' || BAD_HEADER_VALUE.test(secret)) {
-    throw new IntegrationError(`auth produced an invalid ${auth.header} header value`, { code: 'CONFIG' });
-  }
-  headers[auth.header.toLowerCase()] = secret;
-  secrets.push(secret);
-  return { headers, secrets };
+  const add = (secret: string): BuiltHeaders => {
+    if (typeof secret !== 'string' || BAD_HEADER_VALUE.test(secret)) {
+      throw new IntegrationError(`auth produced an invalid ${auth.header} header value`, { code: 'CONFIG' });
+    }
+    headers[auth.header.toLowerCase()] = secret;
+    secrets.push(secret);
+    return { headers, secrets };
+  };
+  // A static token stays synchronous: no extra tick on the hot path.
+  const value = auth.value();
+  return typeof value === 'string' ? add(value) : Promise.resolve(value).then(add);
+}
+
+/** Headers of one attempt, and the secret values among them. */
+export interface BuiltHeaders {
+  headers: Record<string, string>;
+  secrets: string[];
 }
 
 /** Everything one attempt needs besides the actual fetch. */
