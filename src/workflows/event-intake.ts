@@ -1,9 +1,13 @@
 import type { Envelope, EventSink } from '../bus/types.js';
+import { IntegrationError } from '../errors/integration-error.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import type { RunnerCore } from './core.js';
 import { readPath } from './path.js';
 import type { Waiter } from './store.js';
+
+/** Largest event (JSON characters) stored for a waiting step: 256 KiB. */
+const MAX_EVENT_CHARS = 262_144;
 
 /** Stores bus events for waiting steps so that no event is lost across a crash. Internal. */
 export interface EventIntake {
@@ -45,6 +49,13 @@ export function createEventIntake(core: RunnerCore, bus: EventSink | undefined):
       for (const [key, w] of mine ?? []) if (!waiters.has(key)) waiters.set(key, w);
       if (waiters.size === 0) return;
       const json = toJson(envelope, 'event');
+      if (json.length > MAX_EVENT_CHARS) {
+        logger?.warn({ type: envelope.type, id: envelope.id, size: json.length }, 'workflow event too large to store');
+        throw new IntegrationError(`event ${envelope.type} is too large for a waiting workflow`, {
+          code: 'PAYLOAD_TOO_LARGE',
+          details: { type: envelope.type, id: envelope.id, size: json.length },
+        });
+      }
       for (const w of waiters.values()) {
         if (w.matchPath !== undefined && toJson(readPath(envelope, w.matchPath) ?? null) !== w.matchValue) continue;
         await store.deliver(w.runId, w.stepId, json, clock.now());

@@ -48,6 +48,14 @@ export function createScheduler(
     active.set(runId, done);
   }
 
+  /** Executes a fresh lease; when our own older lease on the run expired, after that execution ends. */
+  function adopt(lease: Lease): void {
+    const previous = active.get(lease.runId);
+    // The old execution's writes are now refused (stale token); it ends quickly.
+    if (previous) void previous.then(() => (closed ? undefined : launch(lease)));
+    else if (!closed) launch(lease);
+  }
+
   function pump(): void {
     while (!closed && free() > 0 && queue.length > 0) {
       const runId = queue.shift() as string;
@@ -60,7 +68,7 @@ export function createScheduler(
       store.claim(runId, core.owner, core.leaseMs, clock.now()).then(
         (lease) => {
           claiming--;
-          if (lease && !closed && !active.has(runId)) launch(lease);
+          if (lease) adopt(lease);
           pump();
         },
         (error: unknown) => {
@@ -96,12 +104,7 @@ export function createScheduler(
         const limit = free();
         if (limit <= 0 || closed) break;
         const leases = await store.claimDue(core.owner, core.leaseMs, clock.now(), limit, options.workflowNames());
-        for (const lease of leases) {
-          const previous = active.get(lease.runId);
-          // Our own lease expired under load: the old execution's writes now fail; take over after it.
-          if (previous) void previous.then(() => (closed ? undefined : launch(lease)));
-          else if (!closed) launch(lease);
-        }
+        for (const lease of leases) adopt(lease);
         claimed += leases.length;
         lastBatchFull = leases.length === limit;
         if (!lastBatchFull) break;

@@ -143,7 +143,12 @@ describe('workflow options and bad input', () => {
     const calls: string[] = [];
     const wf = defineWorkflow('fan-out', async (_: null, step) => {
       const parts = await Promise.all(
-        ['x', 'y', 'z'].map((p) => step.run('part', () => (calls.push(p), p.toUpperCase()))),
+        ['x', 'y', 'z'].map((p) =>
+          step.run('part', () => {
+            calls.push(p);
+            return p.toUpperCase();
+          }),
+        ),
       );
       await step.sleep('pause', '1m');
       return parts.join('');
@@ -228,6 +233,31 @@ describe('memoryStore retention', () => {
     expect(await store.getRun('k1')).toBeNull();
     expect((await store.getRun('k3'))?.status).toBe('completed');
     expect((await store.getRun('open'))?.status).toBe('pending');
+    await runner.close();
+  });
+});
+
+describe('waitForEvent intake limits', () => {
+  it('refuses to store an oversized event and reports it as a handler failure', async () => {
+    const bus = createBus();
+    const failures: string[] = [];
+    bus.subscribe('bus.handler_failed', (e) => {
+      failures.push(e.data.error.code ?? '');
+    });
+    const wf = defineWorkflow('big-wait', async (_: null, step) => {
+      const got = await step.waitForEvent('e', { type: 'blob', timeoutMs: '1h' });
+      return got ? 'got' : 'none';
+    });
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [wf], bus });
+    const { runId } = await runner.start(wf, null);
+    for (let i = 0; i < 50 && (await runner.status(runId)).status !== 'waiting'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await bus.publish('blob' as never, { text: 'x'.repeat(300_000) } as never);
+    expect(failures).toEqual(['PAYLOAD_TOO_LARGE']);
+    expect((await runner.status(runId)).status).toBe('waiting');
+    await bus.publish('blob' as never, { text: 'small' } as never);
+    expect(await runner.result(runId, { timeoutMs: 2000 })).toBe('got');
     await runner.close();
   });
 });
