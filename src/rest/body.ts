@@ -1,6 +1,13 @@
 import { IntegrationError } from '../errors/integration-error.js';
 
-/** Default `maxBodyBytes`: 10 MiB. */
+/**
+ * Default `maxBodyBytes` of the REST and GraphQL clients: 10 MiB.
+ *
+ * @example
+ * ```ts
+ * const files = createRestClient({ baseUrl, maxBodyBytes: 8 * DEFAULT_MAX_BODY_BYTES }); // 80 MiB exports
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 function tooLarge(max: number, where: string): IntegrationError {
