@@ -261,3 +261,20 @@ describe('waitForEvent intake limits', () => {
     await runner.close();
   });
 });
+
+describe('with the testing module clock', () => {
+  it('drives a seven-day sleep in milliseconds', async () => {
+    const { createTestClock } = await import('../../src/testing/index.js');
+    const clock = createTestClock();
+    const wf = defineWorkflow('weekly', async (_: null, step) => {
+      const before = await step.run('before', () => clock.now());
+      await step.sleep('week', '7d');
+      return (await step.run('after', () => clock.now())) - before;
+    });
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [wf], clock });
+    const { runId } = await runner.start(wf, null);
+    await clock.advance(7 * 86_400_000);
+    expect(await runner.result(runId)).toBe(7 * 86_400_000);
+    await runner.close();
+  });
+});
