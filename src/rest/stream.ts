@@ -60,7 +60,10 @@ export function openStream(
     );
     const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal };
     const reader = response.body?.getReader();
-    if (!reader || !scope) return;
+    if (!reader || !scope) {
+      scope?.done();
+      return;
+    }
     const queue: EventSourceMessage[] = [];
     let failure: IntegrationError | undefined;
     const parser = createParser({
