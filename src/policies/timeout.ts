@@ -21,87 +21,103 @@ export interface TimeoutOptions {
  * and finds nothing to do.
  */
 class Deadlines {
-  head: Call | undefined;
-  tail: Call | undefined;
-  armed = false;
-  constructor(
-    readonly ms: number,
-    readonly name: string,
-    readonly clock: Clock,
-  ) {}
+  #head: Call | undefined;
+  #tail: Call | undefined;
+  #armed = false;
+  readonly #ms: number;
+  readonly #name: string;
+  readonly #clock: Clock;
+  constructor(ms: number, name: string, clock: Clock) {
+    this.#ms = ms;
+    this.#name = name;
+    this.#clock = clock;
+  }
   add(call: Call): void {
-    if (this.tail) {
-      this.tail.next = call;
-      call.prev = this.tail;
-    } else this.head = call;
-    this.tail = call;
-    if (!this.armed) this.arm(this.ms);
+    if (this.#tail) {
+      this.#tail.next = call;
+      call.prev = this.#tail;
+    } else this.#head = call;
+    this.#tail = call;
+    if (!this.#armed) this.#arm(this.#ms);
   }
   remove(call: Call): void {
     if (call.prev) call.prev.next = call.next;
-    else if (this.head === call) this.head = call.next;
+    else if (this.#head === call) this.#head = call.next;
     if (call.next) call.next.prev = call.prev;
-    else if (this.tail === call) this.tail = call.prev;
+    else if (this.#tail === call) this.#tail = call.prev;
     call.prev = call.next = undefined;
   }
-  arm(ms: number): void {
-    this.armed = true;
-    this.clock.setTimeout(() => this.tick(), ms);
+  #arm(ms: number): void {
+    this.#armed = true;
+    this.#clock.setTimeout(() => this.#tick(), ms);
   }
-  tick(): void {
-    this.armed = false;
-    const now = this.clock.now();
-    let call = this.head;
+  #tick(): void {
+    this.#armed = false;
+    const now = this.#clock.now();
+    let call = this.#head;
     while (call && call.deadline <= now) {
       this.remove(call);
-      call.stop(new TimeoutError(`${this.name} timed out after ${this.ms} ms`, { details: { timeoutMs: this.ms } }));
-      call = this.head;
+      call.stop(new TimeoutError(`${this.#name} timed out after ${this.#ms} ms`, { details: { timeoutMs: this.#ms } }));
+      call = this.#head;
     }
-    if (call) this.arm(Math.max(1, call.deadline - now));
+    if (call) this.#arm(Math.max(1, call.deadline - now));
   }
 }
 
-/** One pending call; also the context handed to the function (its signal is created lazily). */
+/**
+ * One pending call; also the context handed to the function (its signal is created lazily).
+ * Its bookkeeping is private, so the function sees only `signal` and `attempt`.
+ */
 class Call extends Ctx {
   prev: Call | undefined;
   next: Call | undefined;
-  done = false;
-  reason: unknown;
-  controller: AbortController | undefined;
-  outer: AbortSignal | undefined;
+  #done = false;
+  #reason: unknown;
+  #controller: AbortController | undefined;
+  readonly #list: Deadlines;
+  readonly #outer: AbortSignal | undefined;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
   constructor(
     opts: ExecuteOptions | undefined,
-    readonly list: Deadlines,
+    list: Deadlines,
     readonly deadline: number,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: unknown) => void,
+    outer: AbortSignal | undefined,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
   ) {
     super(opts, opts?.attempt ?? 1, opts?.idempotent);
+    this.#list = list;
+    this.#outer = outer;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    list.add(this);
+    outer?.addEventListener('abort', this, { once: true });
   }
   override get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.reason !== undefined) this.controller.abort(this.reason);
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#reason !== undefined) this.#controller.abort(this.#reason);
     }
-    return this.controller.signal;
+    return this.#controller.signal;
   }
   settle(ok: boolean, value: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    this.list.remove(this);
-    this.outer?.removeEventListener('abort', this);
-    (ok ? this.resolve : this.reject)(value);
+    if (this.#done) return;
+    this.#done = true;
+    this.#list.remove(this);
+    this.#outer?.removeEventListener('abort', this);
+    (ok ? this.#resolve : this.#reject)(value);
   }
   /** Gives up: rejects the caller and aborts the function's signal with `reason`. */
   stop(reason: unknown): void {
-    if (this.done) return;
+    if (this.#done) return;
     this.settle(false, reason);
-    this.reason = reason;
-    this.controller?.abort(reason);
+    this.#reason = reason;
+    this.#controller?.abort(reason);
   }
   /** The caller's signal aborted (called by `addEventListener` with this object). */
   handleEvent(): void {
-    this.stop(abortErrorFrom(this.outer as AbortSignal));
+    this.stop(abortErrorFrom(this.#outer as AbortSignal));
   }
 }
 
@@ -143,12 +159,14 @@ export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
       const outer = opts?.signal;
       if (outer?.aborted) return Promise.reject(abortErrorFrom(outer));
       return new Promise<T>((resolve, reject) => {
-        const call = new Call(opts, list, start() + ms, resolve as (value: unknown) => void, reject);
-        list.add(call);
-        if (outer && outer !== neverAborted) {
-          call.outer = outer;
-          outer.addEventListener('abort', call, { once: true });
-        }
+        const call = new Call(
+          opts,
+          list,
+          start() + ms,
+          outer === neverAborted ? undefined : outer,
+          resolve as (value: unknown) => void,
+          reject,
+        );
         try {
           const result = fn(call) as PromiseLike<T> | T;
           if (typeof (result as PromiseLike<T> | undefined)?.then === 'function') {
