@@ -161,6 +161,20 @@ describe('createRestClient contract (msw)', () => {
     await expect(api.get('/hang', { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
   });
 
+  it('an abort during the Retry-After wait ends the call with AbortError, without another attempt', async () => {
+    const bus = createBus();
+    let requests = 0;
+    bus.subscribe('http.request', () => {
+      requests++;
+    });
+    const api = createRestClient({ baseUrl: BASE, bus }); // default policy: waits the server's 30 s
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const error = await api.get('/dated', { signal: controller.signal }).catch((e: unknown) => e);
+    expect(isAbortError(error)).toBe(true);
+    expect(requests).toBe(1);
+  });
+
   it('publishes http.request and http.response per attempt', async () => {
     const bus = createBus();
     const seen: unknown[] = [];
