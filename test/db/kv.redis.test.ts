@@ -56,6 +56,25 @@ await describeWithService('redis', 'redisKV', () => {
       dead.disconnect();
     });
 
+    it('never echoes the connection password in errors', async () => {
+      const canary = 'canary-secret-7f3a';
+      const dead = new Redis({
+        port: 1,
+        password: canary,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      dead.on('error', () => {});
+      const error = await redisKV(dead)
+        .set('x', 1)
+        .catch((e: Error & { toJSON(): unknown }) => e);
+      expect(isStorageError(error)).toBe(true);
+      const e = error as Error & { toJSON(): unknown };
+      expect(`${e.message} ${JSON.stringify(e.toJSON())} ${e.stack}`).not.toContain(canary);
+      dead.disconnect();
+    });
+
     it('cacheAside over Redis: 100 concurrent gets call the loader once', async () => {
       let loads = 0;
       const cache = cacheAside(

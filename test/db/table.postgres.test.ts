@@ -73,6 +73,19 @@ await describeWithService('postgres', 'postgresTable', () => {
       await table.delete({ id: { in: [902, 903] } });
     });
 
+    it('never echoes the connection password in errors', async () => {
+      const canary = 'canary-secret-91bd';
+      const bad = postgres({ host: '127.0.0.1', port: 1, password: canary, connect_timeout: 2, max: 1 });
+      const error = await postgresTable(bad, 'people')
+        .select()
+        .catch((e: Error & { toJSON(): unknown }) => e);
+      expect(isStorageError(error)).toBe(true);
+      const e = error as Error & { toJSON(): unknown; retryable: boolean };
+      expect(e.retryable).toBe(true);
+      expect(`${e.message} ${JSON.stringify(e.toJSON())}`).not.toContain(canary);
+      await bad.end({ timeout: 1 });
+    });
+
     it('works inside a caller transaction', async () => {
       await sql
         .begin(async (tx) => {

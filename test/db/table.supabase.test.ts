@@ -16,7 +16,8 @@ server.events.on('request:start', ({ request }) => {
   requests.push(request.clone());
 });
 // supabase-js 2.10x needs a WebSocket implementation for its realtime client on Node 20.
-const client = createClient(BASE, 'anon-key', {
+const KEY = 'canary-anon-key-55e1';
+const client = createClient(BASE, KEY, {
   auth: { persistSession: false, autoRefreshToken: false },
   realtime: { transport: ws as never },
 });
@@ -108,6 +109,7 @@ describe('supabaseTable specifics', () => {
       .catch((e) => e);
     expect(isStorageError(network)).toBe(true);
     expect(network.retryable).toBe(true);
+    expect(`${network.message} ${JSON.stringify(network.toJSON())}`).not.toContain(KEY);
     server.use(
       http.post(`${BASE}/rest/v1/people`, () =>
         HttpResponse.json({ code: 'PGRST000', details: null, hint: null, message: 'db down' }, { status: 503 }),
