@@ -26,6 +26,9 @@ type AnyHandler = (envelope: Envelope) => unknown;
  * Creates a typed in-process event bus. Envelopes are CloudEvents 1.0; a handler that throws or
  * rejects never stops other handlers nor the publisher (its error goes to `onHandlerError` and
  * a `bus.handler_failed` event). The library's {@link SystemEvents} are always part of the map.
+ * With a `transport` (`redisTransport`, `natsTransport`) events travel between processes: see
+ * {@link BusTransport} for delivery semantics and `subscribe(type, handler, { group })` for
+ * work-sharing.
  *
  * @example
  * ```ts

@@ -15,11 +15,13 @@ export type { ErrorInfo, SystemEvents, SystemEventType } from './system-events.j
 export type {
   Bus,
   BusOptions,
+  BusTransport,
   Envelope,
   EnvelopeOf,
   EventMap,
   EventSink,
   Handler,
   PublishOptions,
+  SubscribeOptions,
   WaitForOptions,
 } from './types.js';

@@ -68,21 +68,3 @@ export function assertName(what: string, value: unknown): string {
 export function defaultConsumer(): string {
   return `c-${crypto.randomUUID().slice(0, 8)}`;
 }
-
-/**
- * Counts in-flight deliveries so `close()` can wait for them to finish (and be acked).
- */
-export function inflight(): { track<T>(p: Promise<T>): Promise<T>; drain(): Promise<void> } {
-  const set = new Set<Promise<unknown>>();
-  return {
-    track(p) {
-      set.add(p);
-      const remove = () => set.delete(p);
-      p.then(remove, remove);
-      return p;
-    },
-    async drain() {
-      while (set.size > 0) await Promise.allSettled([...set]);
-    },
-  };
-}

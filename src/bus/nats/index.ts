@@ -12,4 +12,5 @@
  * ```
  * @module
  */
+export type { TransportCommonOptions } from '../transport-options.js';
 export { type NatsTransport, type NatsTransportOptions, natsTransport } from './nats-transport.js';

@@ -11,4 +11,5 @@
  * ```
  * @module
  */
+export type { TransportCommonOptions } from '../transport-options.js';
 export { type RedisTransport, type RedisTransportOptions, redisTransport } from './redis-transport.js';
