@@ -5,7 +5,7 @@ import { createBus } from '../../src/bus/create-bus.js';
 import { constant } from '../../src/policies/backoff.js';
 import { bullmqDriver } from '../../src/queue/bullmq/index.js';
 import { createQueue } from '../../src/queue/index.js';
-import { describeWithService, uniquePrefix } from '../helpers/services.js';
+import { describeWithService, services, uniquePrefix } from '../helpers/services.js';
 import { until } from './contract.js';
 import { deletePrefix, redisClient } from './redis-cleanup.js';
 
@@ -18,7 +18,7 @@ await describeWithService('redis', 'bullmqDriver specifics', () => {
     redis = redisClient();
   });
   afterAll(async () => {
-    for (const suffix of ['a', 'b', 'c']) await deletePrefix(redis, `${prefix}${suffix}`);
+    for (const suffix of ['a', 'b', 'c', 'd']) await deletePrefix(redis, `${prefix}${suffix}`);
     expect(await redis.keys(`${prefix}*`)).toEqual([]);
     await redis.quit();
   });
@@ -102,5 +102,29 @@ await describeWithService('redis', 'bullmqDriver specifics', () => {
     expect(seen.sort()).toEqual(['x', 'y']);
     await Promise.all([producer.close(), consumer.close()]);
     await deletePrefix(redis, `${prefix}c`);
+  });
+
+  it('accepts ioredis options instead of an instance and closes the connections it opened', async () => {
+    const queue = createQueue<Queues>({
+      driver: bullmqDriver({
+        connection: { host: services.redis.host, port: services.redis.port, maxRetriesPerRequest: null },
+        prefix: `${prefix}d`,
+      }),
+    });
+    const seen: string[] = [];
+    await queue.process('voice_tasks', (job) => {
+      seen.push(job.payload.callId);
+    });
+    await queue.send('voice_tasks', { callId: 'opts' });
+    await until(() => seen.length === 1, 10_000, 'completion');
+    // BullMQ names its connections `<prefix>:<base64 queue name>...`.
+    const ours = async () =>
+      String(await redis.client('LIST'))
+        .split('\n')
+        .filter((line: string) => line.includes(`name=${prefix}d:`));
+    expect((await ours()).length).toBeGreaterThan(0);
+    await queue.close();
+    await until(async () => (await ours()).length === 0, 5_000, 'the driver to close its connections');
+    await deletePrefix(redis, `${prefix}d`);
   });
 });
