@@ -60,11 +60,12 @@ export const budgets = [
   },
   {
     // Verify with the Standard Webhooks scheme (the largest) on any runtime. The target was
-    // 1.2 kB; measured 2.36 kB, of which ~530 B is IntegrationError + WebhookVerificationError.
-    // The rest: Node fast path, capped streaming body reader, strict header parsing, key cache.
+    // 1.2 kB; measured 2.62 kB, of which ~530 B is IntegrationError + WebhookVerificationError.
+    // The rest: Node fast path, capped streaming body reader, strict header parsing, key cache,
+    // a canonical base64 decoder (Node 20's atob costs ~2 µs per call).
     name: 'verifyWebhook + standardWebhooks (webhooks)',
     code: "import { verifyWebhook, standardWebhooks } from '@wawagot/integrations/webhooks'; export default [verifyWebhook, standardWebhooks];",
-    budget: 2450,
+    budget: 2700,
     compare: {
       name: 'standardwebhooks',
       code: "import { Webhook } from 'standardwebhooks'; export default Webhook;",
@@ -79,7 +80,7 @@ export const budgets = [
   {
     name: 'createWebhookRouter + all schemes + memoryDedup (webhooks)',
     code: "import * as w from '@wawagot/integrations/webhooks'; export default [w.createWebhookRouter, w.memoryDedup, w.standardWebhooks, w.stripe, w.github, w.shopify, w.slack, w.retell, w.hmac, w.signWebhook];",
-    budget: 5300,
+    budget: 5500,
   },
   {
     // Server side of realtime on an edge runtime: SSE hub with replay, heartbeats, auth.

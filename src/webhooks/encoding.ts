@@ -1,5 +1,7 @@
 const encoder = /* @__PURE__ */ new TextEncoder();
 const decoder = /* @__PURE__ */ new TextDecoder();
+const HEX = /^(?:[0-9a-f]{2})*$/;
+const HEX_ANY_CASE = /^(?:[0-9a-fA-F]{2})*$/;
 
 /** UTF-8 bytes of `text`. */
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
@@ -8,50 +10,71 @@ export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 export const text = (bytes: Uint8Array): string => decoder.decode(bytes);
 
 /** Lowercase hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16);
-  return out;
-}
+export const toHex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
 
-function nibble(c: number, upper: boolean): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  return upper && c >= 65 && c <= 70 ? c - 55 : -1;
-}
-
-/** Bytes of a hex string, or `undefined` when it is not hex (uppercase only when `upper`). */
-export function fromHex(hex: string, upper = false): Uint8Array | undefined {
-  if (hex.length % 2) return undefined;
+/** Bytes of a hex string, or `undefined` when it is not hex (uppercase only when `anyCase`). */
+export function fromHex(hex: string, anyCase?: boolean): Uint8Array | undefined {
+  if (!(anyCase ? HEX_ANY_CASE : HEX).test(hex)) return undefined;
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const hi = nibble(hex.charCodeAt(2 * i), upper);
-    const lo = nibble(hex.charCodeAt(2 * i + 1), upper);
-    if (hi < 0 || lo < 0) return undefined;
-    out[i] = hi * 16 + lo;
-  }
+  for (let i = 0; i < out.length; i++)
+    out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return out;
 }
+
+// '0'-'9' → 0-9, 'a'-'f' and 'A'-'F' → 10-15 (the regex already checked the characters).
+const nibble = (c: number): number => (c < 58 ? c - 48 : (c | 32) - 87);
 
 /** Standard base64 of `bytes`. */
-export function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
+export const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+let b64Table: Int8Array | undefined;
 
 /**
- * Bytes of a canonical, padded standard-base64 string, or `undefined`. Non-canonical forms
+ * Bytes of a canonical, padded standard-base64 string, or `undefined`. Non-canonical spellings
  * (missing padding, whitespace, stray low bits) are refused so a signature has one spelling.
+ * (Hand-written: Node 20's `atob` costs more than the HMAC of a 2 kB body.)
  */
 export function fromBase64(b64: string): Uint8Array | undefined {
-  let bin: string;
-  try {
-    bin = atob(b64);
-  } catch {
-    return undefined;
+  if (b64.length % 4) return undefined;
+  if (!b64Table) {
+    b64Table = new Int8Array(128).fill(-1);
+    for (let i = 0; i < 64; i++) b64Table[B64.charCodeAt(i)] = i;
   }
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return toBase64(out) === b64 ? out : undefined;
+  const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((b64.length / 4) * 3 - pad);
+  let acc = 0;
+  let bits = 0;
+  let j = 0;
+  for (let i = 0; i < b64.length - pad; i++) {
+    const v = b64Table[b64.charCodeAt(i)] ?? -1;
+    if (v < 0) return undefined;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[j++] = acc >> bits;
+    }
+  }
+  return acc & ((1 << bits) - 1) ? undefined : out;
+}
+
+/** Bytes of an ASCII string (header values are checked to be printable ASCII). */
+export function ascii(value: string): Uint8Array {
+  const out = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = value.charCodeAt(i);
+  return out;
+}
+
+/** `parts` joined into one array (the array itself when there is one part). */
+export function concat(parts: readonly Uint8Array[], size = parts.reduce((n, p) => n + p.length, 0)): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -1,3 +1,5 @@
+import { concat } from './encoding.js';
+
 /** Hash functions a webhook HMAC may use. */
 export type HmacAlgorithm = 'SHA-256' | 'SHA-512' | 'SHA-1';
 
@@ -17,11 +19,13 @@ let nodeEngine: NodeHmac | null | undefined;
 function engine(): NodeHmac | null {
   if (nodeEngine === undefined) {
     try {
-      const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-      nodeEngine = (proc?.getBuiltinModule?.('node:crypto') as NodeHmac | undefined) ?? null;
+      nodeEngine = (
+        globalThis as { process?: { getBuiltinModule?: (id: string) => NodeHmac } }
+      ).process?.getBuiltinModule?.('node:crypto');
     } catch {
-      nodeEngine = null;
+      // no built-ins here
     }
+    nodeEngine ??= null;
   }
   return nodeEngine;
 }
@@ -31,45 +35,25 @@ export function forceWebCrypto(on: boolean): void {
   nodeEngine = on ? null : undefined;
 }
 
-/** Compares two byte arrays in time independent of their contents (lengths are public). */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
-}
-
-/** Web Crypto wants ArrayBuffer-backed views; ours always are. */
-const view = (bytes: Uint8Array) => bytes as Uint8Array<ArrayBuffer>;
-
+/**
+ * True when `digest` equals any candidate. Each comparison runs in time independent of the
+ * bytes (lengths are public), and there is no early exit after a match.
+ */
 function anyEqual(digest: Uint8Array, candidates: readonly Uint8Array[]): boolean {
   let found = false;
-  // No early exit: every candidate costs the same whether or not an earlier one matched.
-  for (const c of candidates) found = constantTimeEqual(digest, c) || found;
-  return found;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (parts.length === 1) return view(parts[0] as Uint8Array);
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  for (const c of candidates) {
+    let diff = c.length ^ digest.length;
+    for (let i = 0; i < c.length && i < digest.length; i++) diff |= (c[i] as number) ^ (digest[i] as number);
+    found = diff === 0 || found;
   }
-  return out;
+  return found;
 }
 
 /** An HMAC key imported once and reused for every delivery. */
 export interface HmacKey {
   /** The HMAC of the concatenated `parts`. */
   sign(parts: readonly Uint8Array[]): Promise<Uint8Array>;
-  /**
-   * True when any candidate equals the HMAC of `parts` (constant-time per candidate).
-   * Synchronous on the Node engine, a promise on Web Crypto.
-   */
+  /** True when any candidate equals the HMAC of `parts`; synchronous on the Node engine. */
   match(parts: readonly Uint8Array[], candidates: readonly Uint8Array[]): boolean | Promise<boolean>;
 }
 
@@ -77,35 +61,31 @@ export interface HmacKey {
 export function hmacKey(secret: Uint8Array, algorithm: HmacAlgorithm): HmacKey {
   let nodeKey: unknown;
   let webKey: Promise<CryptoKey> | undefined;
-  const nodeName = algorithm.replace('-', '').toLowerCase();
-  const web = () =>
-    (webKey ??= crypto.subtle.importKey('raw', view(secret), { name: 'HMAC', hash: algorithm }, false, [
-      'sign',
-      'verify',
-    ]));
-
-  const nodeDigest = (n: NodeHmac, parts: readonly Uint8Array[]): Uint8Array => {
-    nodeKey ??= n.createSecretKey(secret);
-    const h = n.createHmac(nodeName, nodeKey);
-    for (const p of parts) h.update(p);
-    return h.digest();
+  const nodeName = `sha${algorithm.slice(4)}`;
+  const digest = (parts: readonly Uint8Array[]): Uint8Array | Promise<Uint8Array> => {
+    const n = engine();
+    if (n) {
+      nodeKey ??= n.createSecretKey(secret);
+      const h = n.createHmac(nodeName, nodeKey);
+      for (const p of parts) h.update(p);
+      return h.digest();
+    }
+    webKey ??= crypto.subtle.importKey(
+      'raw',
+      secret as Uint8Array<ArrayBuffer>,
+      { name: 'HMAC', hash: algorithm },
+      false,
+      ['sign'],
+    );
+    return webKey
+      .then((key) => crypto.subtle.sign('HMAC', key, concat(parts) as Uint8Array<ArrayBuffer>))
+      .then((d) => new Uint8Array(d));
   };
-
   return {
-    async sign(parts) {
-      const n = engine();
-      if (n) return new Uint8Array(nodeDigest(n, parts));
-      return new Uint8Array(await crypto.subtle.sign('HMAC', await web(), concat(parts)));
-    },
+    sign: async (parts) => new Uint8Array(await digest(parts)),
     match(parts, candidates) {
-      const n = engine();
-      if (n) return anyEqual(nodeDigest(n, parts), candidates);
-      if (candidates.length === 1) {
-        return web().then((key) => crypto.subtle.verify('HMAC', key, view(candidates[0] as Uint8Array), concat(parts)));
-      }
-      return web()
-        .then((key) => crypto.subtle.sign('HMAC', key, concat(parts)))
-        .then((digest) => anyEqual(new Uint8Array(digest), candidates));
+      const d = digest(parts);
+      return d instanceof Uint8Array ? anyEqual(d, candidates) : d.then((x) => anyEqual(x, candidates));
     },
   };
 }

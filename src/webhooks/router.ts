@@ -1,13 +1,12 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { PublishOptions } from '../bus/types.js';
-import { isAbortError } from '../errors/abort-error.js';
 import { isWebhookVerificationError } from '../errors/webhook-verification-error.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import type { Logger } from '../types.js';
 import type { WebhookDedupStore } from './dedup.js';
 import type { VerifiedWebhook, WebhookScheme } from './types.js';
-import { DEFAULT_MAX_BODY_BYTES, verifyWebhook } from './verify.js';
+import { verifyWebhook } from './verify.js';
 
 /** A bus the router publishes into: any `createBus()` bus fits. */
 export interface WebhookBus {
@@ -69,7 +68,7 @@ const reply = (status: number, body: string, headers?: Record<string, string>) =
  */
 export function createWebhookRouter(options: WebhookRouterOptions): WebhookRouter {
   const { dedup, bus, logger } = options ?? {};
-  const maxBodyBytes = assertNumber('maxBodyBytes', options?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
+  const maxBodyBytes = assertNumber('maxBodyBytes', options?.maxBodyBytes ?? 1_048_576, {
     min: 0,
     integer: true,
   });
@@ -77,6 +76,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): WebhookRoute
   for (const [path, route] of Object.entries(options?.routes ?? {})) {
     if (!path.startsWith('/')) configError(`webhook route "${path}" must start with "/"`);
     if (typeof route?.scheme?.verify !== 'function') configError(`webhook route "${path}" needs a scheme`);
+    if (route.toleranceSec !== undefined) assertNumber('toleranceSec', route.toleranceSec);
+    if (route.maxBodyBytes !== undefined) assertNumber('maxBodyBytes', route.maxBodyBytes, { integer: true });
     routes.set(path, route);
   }
   if (routes.size === 0) configError('createWebhookRouter: routes must name at least one path');
@@ -99,8 +100,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): WebhookRoute
         toleranceSec: route.toleranceSec ?? 300,
       });
     } catch (error) {
-      if (isAbortError(error)) return rejected(path, 'body_unreadable', 400, undefined, 'bad request');
-      if (!isWebhookVerificationError(error)) throw error;
+      // Options were checked at creation: anything else is a body stream that failed mid-way.
+      if (!isWebhookVerificationError(error)) return rejected(path, 'body_unreadable', 400, undefined, 'bad request');
       const status = error.reason === 'payload_too_large' ? 413 : error.reason === 'missing_secret' ? 500 : 401;
       if (status === 500) logger?.error({ route: path, reason: error.reason }, 'webhook route has no secret');
       return rejected(path, error.reason, status, status === 413 ? { connection: 'close' } : undefined);

@@ -212,3 +212,23 @@ describe.each(Object.entries(cases))('fuzz %s', (name, c) => {
     );
   });
 });
+
+describe('base64 and hex decoders', () => {
+  it('round-trip any bytes and accept only canonical spellings', async () => {
+    const { fromBase64, toBase64, fromHex, toHex } = await import('../../src/webhooks/encoding.js');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70 }), (bytes) => {
+        expect(fromBase64(toBase64(bytes))).toEqual(bytes);
+        expect(fromHex(toHex(bytes))).toEqual(bytes);
+      }),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 48, unit: fc.constantFrom(...'AQgw+/=Zz09 -_'.split('')) }), (text) => {
+        const decoded = fromBase64(text);
+        if (decoded) expect(toBase64(decoded)).toBe(text);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});

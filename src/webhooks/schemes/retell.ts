@@ -1,4 +1,4 @@
-import { fromHex, toHex, utf8 } from '../encoding.js';
+import { ascii, fromHex, toHex } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -37,14 +37,14 @@ export function retell(options: RetellOptions): WebhookScheme {
       const match = FORMAT.exec(need(m, 'x-retell-signature')) ?? reject('malformed_signature');
       const ms = match[1] as string;
       const digest = fromHex(match[2] as string, true);
-      await verifyDigest(keys, [m.body, utf8(ms)], digest?.length === 32 ? [digest] : []);
+      await verifyDigest(keys, [m.body, ascii(ms)], digest?.length === 32 ? [digest] : []);
       const time = parseTime(ms);
       checkTime(time, m);
       return { timestamp: time / 1000 };
     },
     async sign(body, { timestamp, now }) {
       const ms = String(timestamp === undefined ? now : Math.round(timestamp * 1000));
-      const digest = await signingKey(keys).sign([body, utf8(ms)]);
+      const digest = await signingKey(keys).sign([body, ascii(ms)]);
       return { 'x-retell-signature': `v=${ms},d=${toHex(digest)}` };
     },
   };

@@ -1,4 +1,4 @@
-import { fromHex, toHex, utf8 } from '../encoding.js';
+import { ascii, fromHex, toHex } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -36,13 +36,13 @@ export function slack(options: SlackOptions): WebhookScheme {
       if (!signature.startsWith('v0=')) reject('malformed_signature');
       const seconds = parseTime(timestamp);
       const digest = fromHex(signature.slice(3));
-      await verifyDigest(keys, [utf8(`v0:${timestamp}:`), m.body], digest?.length === 32 ? [digest] : []);
+      await verifyDigest(keys, [ascii(`v0:${timestamp}:`), m.body], digest?.length === 32 ? [digest] : []);
       checkTime(seconds * 1000, m);
       return { timestamp: seconds };
     },
     async sign(body, { timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([utf8(`v0:${ts}:`), body]);
+      const digest = await signingKey(keys).sign([ascii(`v0:${ts}:`), body]);
       return { 'x-slack-signature': `v0=${toHex(digest)}`, 'x-slack-request-timestamp': ts };
     },
   };

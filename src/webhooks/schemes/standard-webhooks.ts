@@ -1,4 +1,4 @@
-import { fromBase64, toBase64, utf8 } from '../encoding.js';
+import { ascii, fromBase64, toBase64 } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -51,13 +51,13 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
         if (digest?.length !== 32) reject('malformed_signature');
         candidates.push(digest);
       }
-      await verifyDigest(keys, [utf8(`${id}.${timestamp}.`), m.body], candidates);
+      await verifyDigest(keys, [ascii(`${id}.${timestamp}.`), m.body], candidates);
       checkTime(seconds * 1000, m);
       return { id, timestamp: seconds };
     },
     async sign(body, { id = `msg_${crypto.randomUUID()}`, timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([utf8(`${id}.${ts}.`), body]);
+      const digest = await signingKey(keys).sign([ascii(`${id}.${ts}.`), body]);
       return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${toBase64(digest)}` };
     },
   };

@@ -1,4 +1,4 @@
-import { fromHex, toHex, utf8 } from '../encoding.js';
+import { ascii, fromHex, toHex } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -44,21 +44,21 @@ export function stripe(options: StripeOptions): WebhookScheme {
         const key = item.slice(0, eq);
         const value = item.slice(eq + 1);
         if (key === 't') {
-          if (t !== undefined) reject('malformed_signature', 'repeated timestamp');
+          if (t !== undefined) reject('malformed_signature');
           t = value;
         } else if (key === 'v1') {
           const digest = fromHex(value);
           if (digest?.length === 32) candidates.push(digest);
         }
       }
-      const seconds = parseTime(t ?? reject('malformed_signature', 'missing timestamp'));
-      await verifyDigest(keys, [utf8(`${t}.`), m.body], candidates);
+      const seconds = parseTime(t ?? reject('malformed_signature'));
+      await verifyDigest(keys, [ascii(`${t}.`), m.body], candidates);
       checkTime(seconds * 1000, m);
       return { timestamp: seconds };
     },
     async sign(body, { timestamp, now }) {
       const t = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([utf8(`${t}.`), body]);
+      const digest = await signingKey(keys).sign([ascii(`${t}.`), body]);
       return { 'stripe-signature': `t=${t},v1=${toHex(digest)}` };
     },
   };
