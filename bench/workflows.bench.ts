@@ -41,7 +41,7 @@ async function main() {
     const onPg = await throughput(postgresStore(sql, { schema: tag }), 500);
     rows.push(['memoryStore', ops(memory), ops(memory * 5)]);
     rows.push(['redisStore (local Redis 7)', ops(onRedis), ops(onRedis * 5)]);
-    rows.push(['postgresStore (local PostgreSQL)', ops(onPg), ops(onPg * 5)]);
+    rows.push(['postgresStore (local PostgreSQL 15)', ops(onPg), ops(onPg * 5)]);
 
     // Alternating rounds (the machine is shared): one run of STEPS sequential steps, then STEPS
     // sequential raw INSERTs of the same row; medians of the per-operation times.
@@ -77,7 +77,7 @@ async function main() {
     const overhead = markdownTable(
       ['one step, sequential', 'ms', 'ratio'],
       [
-        ['postgresStore step.run (fenced step write + events)', perStep.toFixed(3), ratio.toFixed(2)],
+        ['postgresStore step.run (fenced step write, no bus)', perStep.toFixed(3), ratio.toFixed(2)],
         ['raw INSERT of the same row (postgres.js)', perInsert.toFixed(3), '1.00'],
       ],
     );
