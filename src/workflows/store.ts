@@ -6,7 +6,14 @@ export type RunStatus = 'pending' | 'running' | 'sleeping' | 'waiting' | 'comple
 /** Where a step is: `sleeping`/`waiting` steps resume a suspended run. */
 export type StepState = 'completed' | 'failed' | 'sleeping' | 'waiting';
 
-/** True for `completed`, `failed` and `cancelled`. */
+/**
+ * True for `completed`, `failed` and `cancelled`.
+ *
+ * @example
+ * ```ts
+ * if (isFinal((await runner.status(runId)).status)) console.log('done');
+ * ```
+ */
 export function isFinal(status: RunStatus): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
