@@ -194,6 +194,21 @@ describe('createWebhookRouter', () => {
     expect((await router.fetch(await signed('{"type":"a"}'))).status).toBe(503);
   });
 
+  it('400 when the body stream fails mid-way', async () => {
+    const { router } = setup();
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error('connection reset'));
+      },
+    });
+    const headers = await signWebhook('{}', scheme);
+    const res = await router.fetch(
+      new Request(URL_, { method: 'POST', body: stream, headers, duplex: 'half' } as RequestInit),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('bad request');
+  });
+
   it('500 when a route has no secret configured', async () => {
     const router = createWebhookRouter({ routes: { '/h': { scheme: github({ secret: [] }) } } });
     const res = await router.fetch(new Request('https://x.test/h', { method: 'POST', body: '{}' }));
