@@ -77,7 +77,8 @@ export function redisStore(redis: Redis, options: RedisStoreOptions = {}): Workf
     lease: (id: string) => `${prefix}:lease:${id}`,
     steps: (id: string) => `${prefix}:steps:${id}`,
     order: (id: string) => `${prefix}:order:${id}`,
-    inbox: (id: string, step: string) => `${prefix}:inbox:${id}:${step}`,
+    // The run id's length keeps `run:a` + `b` apart from `run` + `a:b`.
+    inbox: (id: string, step: string) => `${prefix}:inbox:${id.length}:${id}:${step}`,
     inboxes: (id: string) => `${prefix}:inboxes:${id}`,
     waiters: (type: string) => `${prefix}:waiters:${type}`,
     types: `${prefix}:types`,
