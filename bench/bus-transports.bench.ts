@@ -167,7 +167,7 @@ for (const kind of kinds) {
   }
   const ratio = results.bus.rate / results.raw.rate;
   notes.push(
-    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw`,
+    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw; consumer CPU per event ${(results.bus.cpu / results.raw.cpu).toFixed(2)}× raw`,
   );
 }
 
@@ -194,5 +194,5 @@ if (only.length === 0)
   recordResults(
     'bus-transports',
     'Bus transports: process to process',
-    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Medians of 3 alternating rounds.`,
+    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Medians of 3 alternating rounds. On a shared, loaded machine events/s and latency swing from run to run; consumer CPU per event is the steadier comparison.`,
   );
