@@ -68,7 +68,11 @@ describe('fileKV specifics', () => {
     expect(await kv.get('k')).toBeUndefined();
   });
 
-  it('refuses a missing dir', () => {
+  it('accepts the directory as a string; refuses a missing dir', async () => {
+    const kv = fileKV(join(base, 'plain'));
+    await kv.set('a', 1);
+    expect(await kv.get('a')).toBe(1);
     expect(() => fileKV({ dir: '' })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => fileKV(undefined as never)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
   });
 });

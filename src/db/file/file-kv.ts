@@ -35,11 +35,12 @@ const isMissing = (error: unknown) => (error as { code?: string })?.code === 'EN
  * @example
  * ```ts
  * import { fileKV } from '@wawagot/integrations/db/file';
- * const kv = fileKV({ dir: './data/kv' });
+ * const kv = fileKV({ dir: './data/kv' }); // or fileKV('./data/kv')
  * await kv.set('settings', { theme: 'dark' });
  * ```
  */
-export function fileKV(options: FileKVOptions): KeyValue {
+export function fileKV(dirOrOptions: string | FileKVOptions): KeyValue {
+  const options = typeof dirOrOptions === 'string' ? { dir: dirOrOptions } : dirOrOptions;
   if (typeof options?.dir !== 'string' || options.dir === '') configError('fileKV needs a dir');
   const dir = resolve(options.dir);
   const clock = options.clock ?? systemClock;
