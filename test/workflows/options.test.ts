@@ -278,3 +278,38 @@ describe('with the testing module clock', () => {
     await runner.close();
   });
 });
+
+describe('close()', () => {
+  it('lets the running step finish, starts no new one and hands the run back at once', async () => {
+    const store = memoryStore();
+    const calls: string[] = [];
+    let finishStep: () => void = () => {};
+    const wf = defineWorkflow('closing', async (_: null, step) => {
+      await step.run(
+        'slow',
+        () =>
+          new Promise<void>((resolve) => {
+            finishStep = () => {
+              calls.push('slow');
+              resolve();
+            };
+          }),
+      );
+      await step.run('next', () => void calls.push('next'));
+      return 'done';
+    });
+    const first = createWorkflowRunner({ store, workflows: [wf], leaseMs: 3_600_000 });
+    const { runId } = await first.start(wf, null);
+    await new Promise((r) => setTimeout(r, 10));
+    const closed = first.close();
+    finishStep();
+    await closed;
+    expect(calls).toEqual(['slow']);
+    expect((await store.getRun(runId))?.status).toBe('pending');
+    const second = createWorkflowRunner({ store, workflows: [wf], leaseMs: 3_600_000 });
+    await second.resume();
+    expect(await second.result(runId, { timeoutMs: 2000 })).toBe('done');
+    expect(calls).toEqual(['slow', 'next']);
+    await second.close();
+  });
+});
