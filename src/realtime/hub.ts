@@ -198,6 +198,9 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
     get subscriberCount() {
       return clients.size;
     },
+    get closed() {
+      return closed;
+    },
     get lastEventId() {
       return seq === 0 ? undefined : `${epoch}-${seq}`;
     },

@@ -130,6 +130,8 @@ export interface RealtimeHub {
   readonly topics: readonly string[];
   /** Number of connected clients (SSE streams and subscriptions). */
   readonly subscriberCount: number;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
   /** Id of the newest buffered event, if any. */
   readonly lastEventId: string | undefined;
   /** Unsubscribes from the bus and ends every stream. */

@@ -252,6 +252,14 @@ describe('attachWebSocket', () => {
     const c = await client(url);
     await bridge.close();
     expect((await c.closed).code).toBe(1001);
+    const second = await setup();
+    const d = await client(second.url);
+    second.hub.close(); // closing the hub closes its sockets and refuses new upgrades
+    expect((await d.closed).code).toBe(1001);
+    const refused = new WebSocket(second.url);
+    refused.on('error', () => undefined);
+    const [, res] = (await once(refused, 'unexpected-response')) as [unknown, { statusCode: number }];
+    expect(res.statusCode).toBe(503);
     const hub = createRealtimeHub({ bus: createBus(), topics });
     const server = createServer();
     for (const bad of [{ path: 'ws' }, { path: '/ws', maxPayload: 1 }, { path: '/ws', authorize: 1 }]) {

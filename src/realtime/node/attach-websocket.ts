@@ -170,10 +170,10 @@ export function attachWebSocket(server: Server, hub: RealtimeHub, options: Attac
       return;
     }
     socket.on('error', () => socket.destroy());
-    if (closed) return refuse(socket, 503);
+    if (closed || hub.closed) return refuse(socket, 503);
     const allowed = await authorize(upgradeRequest(req));
     if (allowed === null) return refuse(socket, 401);
-    if (socket.destroyed || closed) return refuse(socket, 503);
+    if (socket.destroyed || closed || hub.closed) return refuse(socket, 503);
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, allowed));
   }
   const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
