@@ -46,7 +46,17 @@ export type RealtimeItem<D = unknown> = RealtimeMessage<D> | RealtimeControl;
 /** What `authorize` returns: `false` refuses (401), otherwise the topics this client may receive. */
 export type AuthorizeResult = false | { topics: readonly string[] };
 
-/** Decides, before anything is sent, whether a request may connect and to which topics. */
+/**
+ * Decides, before anything is sent, whether a request may connect and to which topics.
+ *
+ * @example
+ * ```ts
+ * const authorize: Authorize = async (request) => {
+ *   const user = await users.fromSession(request.headers.get('cookie'));
+ *   return user ? { topics: ['ai_progress', 'voice_call_status'] } : false;
+ * };
+ * ```
+ */
 export type Authorize = (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
 
 /** What the hub needs from a bus: any `Bus` created by `createBus` fits. */
@@ -102,7 +112,16 @@ export interface SubscribeOptions {
   onClose?(): void;
 }
 
-/** A live subscription of one client (used by transports such as the WebSocket bridge). */
+/**
+ * A live subscription of one client (used by transports such as the WebSocket bridge).
+ *
+ * @example
+ * ```ts
+ * const sub = hub.subscribe({ topics: ['ai_progress'], onMessage: (_m, json) => socket.send(json) });
+ * sub.add(['automation_status'], lastEventId); // replays what was missed on that topic
+ * sub.close();
+ * ```
+ */
 export interface Subscription {
   /** Adds topics; with `lastEventId`, replays their missed events first. Returns those added. */
   add(topics: readonly string[], lastEventId?: string): string[];
@@ -114,7 +133,14 @@ export interface Subscription {
   close(): void;
 }
 
-/** A hub pushing bus events to realtime clients. */
+/**
+ * A hub pushing bus events to realtime clients (see `createRealtimeHub`).
+ *
+ * @example
+ * ```ts
+ * app.get('/events', (c) => hub.sse(c.req.raw, { topics: ['ai_progress'] })); // any Fetch router
+ * ```
+ */
 export interface RealtimeHub {
   /**
    * Answers an SSE request: 401 when `authorize` refuses, 403 when the client asks for a topic

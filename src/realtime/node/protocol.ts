@@ -10,6 +10,12 @@ const MAX_ID = 64;
 /**
  * Parses and checks one client message; `undefined` when it is not valid JSON or does not have
  * exactly the expected shape (the caller closes the socket with 1008).
+ *
+ * @example
+ * ```ts
+ * parseClientMessage('{"type":"subscribe","topics":["ai_progress"]}'); // { type: 'subscribe', topics: ['ai_progress'] }
+ * parseClientMessage('{"type":"subscribe"}'); // undefined
+ * ```
  */
 export function parseClientMessage(text: string): ClientMessage | undefined {
   let value: unknown;
