@@ -16,8 +16,11 @@ function tooLarge(maxBytes: number): never {
 export async function toBytes(data: FileData, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
   let bytes: Uint8Array;
   if (typeof data === 'string') bytes = new TextEncoder().encode(data);
-  else if (data instanceof Uint8Array) bytes = data.slice();
+  // `new Uint8Array(view)` copies (a Node Buffer's `slice()` would share memory).
+  else if (data instanceof Uint8Array) bytes = new Uint8Array(data);
   else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data.slice(0));
+  else if (ArrayBuffer.isView(data))
+    bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   else if (typeof Blob !== 'undefined' && data instanceof Blob) {
     if (data.size > maxBytes) tooLarge(maxBytes);
     bytes = new Uint8Array(await data.arrayBuffer());
@@ -55,7 +58,14 @@ async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number):
   return out;
 }
 
-/** Lowercase hex SHA-256 via Web Crypto. */
+/**
+ * Lowercase hex SHA-256 via Web Crypto.
+ *
+ * @example
+ * ```ts
+ * await sha256Hex(new TextEncoder().encode('abc')); // 'ba7816bf...'
+ * ```
+ */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   let hex = '';
@@ -100,14 +110,29 @@ const TYPES: Record<string, string> = {
   mov: 'video/quicktime',
 };
 
-/** MIME type from a path's extension, else `application/octet-stream`. */
+/**
+ * MIME type from a path's extension, else `application/octet-stream`.
+ *
+ * @example
+ * ```ts
+ * typeFromPath('docs/report.pdf'); // 'application/pdf'
+ * ```
+ */
 export function typeFromPath(path: string): string {
   const dot = path.lastIndexOf('.');
   const ext = dot > path.lastIndexOf('/') ? path.slice(dot + 1).toLowerCase() : '';
   return TYPES[ext] ?? 'application/octet-stream';
 }
 
-/** Checks a caller-given content type (`type/subtype`, no control characters). */
+/**
+ * Checks a caller-given content type (`type/subtype`, optional parameters, no control
+ * characters) and throws `ValidationError` otherwise.
+ *
+ * @example
+ * ```ts
+ * checkContentType('text/plain; charset=utf-8'); // returned unchanged
+ * ```
+ */
 export function checkContentType(type: unknown): string | undefined {
   if (type === undefined) return undefined;
   if (typeof type !== 'string' || !/^[\w.+-]+\/[\w.+-]+(\s*;[ -~]*)?$/.test(type) || type.length > 200) {

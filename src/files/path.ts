@@ -18,6 +18,12 @@ function refuse(reason: string): never {
  * over-long paths, absolute paths, `.`/`..`/empty segments, backslashes, `:`, NUL and other
  * control characters, percent-encoded `.` `/` `\` NUL or `%`, and names starting `.tmp-`
  * (reserved for atomic writes). The offending path is not echoed.
+ *
+ * @example
+ * ```ts
+ * checkPath('uploads/cat.png'); // ['uploads', 'cat.png']
+ * checkPath('../etc/passwd'); // throws IntegrationError INVALID_PATH
+ * ```
  */
 export function checkPath(path: unknown): string[] {
   if (typeof path !== 'string' || path.length === 0) refuse('empty or not a string');

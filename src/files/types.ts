@@ -1,5 +1,5 @@
 /** Content accepted by `FileStorage#put`. */
-export type FileData = Uint8Array | ArrayBuffer | string | Blob | ReadableStream<Uint8Array>;
+export type FileData = Uint8Array | ArrayBuffer | ArrayBufferView | string | Blob | ReadableStream<Uint8Array>;
 
 /** Options of `FileStorage#put`. */
 export interface PutOptions {

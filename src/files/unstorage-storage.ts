@@ -43,7 +43,7 @@ function unstoragePath(path: string): string {
 
 function asBytes(value: unknown): Uint8Array | undefined {
   if (value === null || value === undefined) return undefined;
-  if (value instanceof Uint8Array) return value.slice();
+  if (value instanceof Uint8Array) return new Uint8Array(value); // a copy, and never a Buffer
   if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
   if (typeof value === 'string') return new TextEncoder().encode(value);
   throw new StorageError('unstorage returned a value that is not bytes', { details: { op: 'get' } });

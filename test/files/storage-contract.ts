@@ -76,7 +76,8 @@ export function storageContract(label: string, make: MakeStorage): void {
       await storage.put('bin/ab.bin', binary.buffer.slice(0));
       await storage.put('bin/blob.bin', new Blob([binary]));
       await storage.put('bin/stream.bin', new Blob([binary]).stream());
-      for (const path of ['bin/u8.bin', 'bin/ab.bin', 'bin/blob.bin', 'bin/stream.bin']) {
+      await storage.put('bin/view.bin', new DataView(binary.buffer));
+      for (const path of ['bin/u8.bin', 'bin/ab.bin', 'bin/blob.bin', 'bin/stream.bin', 'bin/view.bin']) {
         expect(Array.from(await storage.get(path))).toEqual(Array.from(binary));
       }
       binary[0] = 99; // the store kept its own copy

@@ -64,6 +64,16 @@ describe('memoryStorage specifics', () => {
     expect((await files.put('noext', 'x')).contentType).toBe('application/octet-stream');
   });
 
+  it('copies a Node Buffer instead of sharing its memory', async () => {
+    const files = memoryStorage();
+    const buffer = Buffer.from('abc');
+    await files.put('b', buffer);
+    buffer[0] = 0x7a;
+    const read = await files.get('b');
+    expect(new TextDecoder().decode(read)).toBe('abc');
+    expect(Buffer.isBuffer(read)).toBe(false);
+  });
+
   it('rejects bad content and bad options', async () => {
     await expect(memoryStorage().put('a', 42 as never)).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(() => memoryStorage({ maxBytes: -1 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));

@@ -22,6 +22,11 @@ const scalar = (value: unknown) => (value instanceof Date ? value.toISOString() 
  * One value of a PostgREST `in.(...)` list: always double-quoted, with `\` and `"` escaped
  * by a backslash as PostgREST documents, so commas, parentheses and quotes stay data.
  * (postgrest-js `.in()` quotes only values holding `,()` and escapes nothing.)
+ *
+ * @example
+ * ```ts
+ * quoteListValue('a,"b"'); // '"a,\\"b\\""'
+ * ```
  */
 export function quoteListValue(value: unknown): string {
   const text = String(scalar(value));
