@@ -28,7 +28,7 @@ export const budgets = [
     },
   },
   {
-    // Includes ky, the default retry policy (p-retry) and the SSE parser behind stream().
+    // Includes ky, the default retry policy and the SSE parser behind stream().
     name: 'createRestClient + bearer (rest)',
     code: "import { createRestClient, bearer } from '@wawagot/integrations/rest'; export default [createRestClient, bearer];",
     budget: 14200,

@@ -1,9 +1,9 @@
-import pRetry from 'p-retry';
 import type { EventSink } from '../bus/types.js';
 import { isIntegrationError } from '../errors/integration-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
+import { isNetworkError } from '../internal/network-error.js';
 import { abortErrorFrom, sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
 import { assertBackoff, type Backoff, backoffDelay, exponential } from './backoff.js';
@@ -34,12 +34,12 @@ export interface RetryOptions {
   clock?: Clock;
 }
 
-// p-retry only hands a `TypeError` to `shouldRetry` once it has recognised it as a network error.
+// `retryable` below has already filtered `TypeError`s down to fetch network failures.
 const defaultRetryOn = (error: unknown): boolean =>
   isIntegrationError(error) ? error.retryable : error instanceof TypeError;
 
 /**
- * Retries a failing operation with backoff (built on p-retry). Honours `Retry-After`,
+ * Retries a failing operation with backoff. Honours `Retry-After`,
  * runs once when the call is marked `idempotent: false`, and an abort cancels the wait.
  * Publishes `http.retry` before each wait; each attempt sees its number in `ctx.attempt`.
  *
@@ -58,41 +58,37 @@ export function retry(options: RetryOptions = {}): Policy {
   const clock = keepAlive(options.clock ?? systemClock);
   const cap = backoff.type === 'exponential' ? backoff.max : Math.max(backoff.delayMs, 30_000);
 
-  /** The rare path: hands the rest of the loop to p-retry, replaying the first failure. */
-  function rest<T>(
+  /** The rare path: the first attempt failed; waits and retries until success or a final error. */
+  async function rest<T>(
     fn: (ctx: PolicyContext) => Promise<T> | T,
     opts: ExecuteOptions | undefined,
     first: Ctx,
     firstError: unknown,
   ): Promise<T> {
-    // p-retry turns a thrown non-Error into a TypeError; such a value is never retryable anyway.
-    if (!(firstError instanceof Error)) return Promise.reject(firstError);
-    return pRetry(
-      (attempt) => {
-        if (attempt === 1) throw firstError;
-        const signal = first.signal;
-        if (signal.aborted) throw abortErrorFrom(signal);
-        return fn(new Ctx(opts, attempt, opts?.idempotent));
-      },
-      {
-        retries: maxAttempts - 1,
-        minTimeout: 0,
-        // The waits happen here, on `clock`, so they honour the signal and test clocks.
-        async shouldRetry({ error, attemptNumber }) {
-          const signal = first.signal;
-          if (signal.aborted || !retryOn(error, attemptNumber)) return false;
-          let delayMs = backoffDelay(backoff, attemptNumber);
-          const after = (error as { retryAfterMs?: unknown }).retryAfterMs;
-          if (respectRetryAfter && typeof after === 'number' && after >= 0) delayMs = Math.min(after, cap);
-          const event = { name, attempt: attemptNumber + 1, delayMs, error: errorInfo(error) };
-          bus?.emit('http.retry', event);
-          logger?.warn(event, 'retrying');
-          // No listener on the shared never-aborting signal: thousands of waits would pile up there.
-          await sleep(delayMs, signal === neverAborted ? undefined : signal, clock);
-          return true;
-        },
-      },
-    ) as Promise<T>;
+    let error = firstError;
+    for (let attempt = 1; ; attempt++) {
+      const signal = first.signal;
+      if (attempt >= maxAttempts || signal.aborted || !retryable(error, attempt)) throw error;
+      let delayMs = backoffDelay(backoff, attempt);
+      const after = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+      if (respectRetryAfter && typeof after === 'number' && after >= 0) delayMs = Math.min(after, cap);
+      const event = { name, attempt: attempt + 1, delayMs, error: errorInfo(error) };
+      bus?.emit('http.retry', event);
+      logger?.warn(event, 'retrying');
+      // The wait is on `clock`, honours the signal, and keeps the process alive while awaited.
+      await sleep(delayMs, signal === neverAborted ? undefined : signal, clock);
+      try {
+        return await fn(new Ctx(opts, attempt + 1, opts?.idempotent));
+      } catch (next) {
+        error = next;
+      }
+    }
+  }
+
+  /** Bugs (a `TypeError` that is not a fetch network failure) and non-errors are never retried. */
+  function retryable(error: unknown, attempt: number): boolean {
+    if (!(error instanceof Error) || (error instanceof TypeError && !isNetworkError(error))) return false;
+    return retryOn(error, attempt);
   }
 
   function execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
