@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,17 @@ describe('fileKV specifics', () => {
     const names = await readdir(dir);
     expect(names).toEqual(['same.json']);
     expect(JSON.parse(await readFile(join(dir, 'same.json'), 'utf8'))).toMatchObject({ k: 'same', e: null });
+  });
+
+  it('removes stale temporary files left by a crash, keeps fresh ones', async () => {
+    const dir = join(base, 'sweep');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, '.tmp-old'), 'torn');
+    await writeFile(join(dir, '.tmp-fresh'), 'in flight');
+    const past = new Date(Date.now() - 3_600_000);
+    await utimes(join(dir, '.tmp-old'), past, past);
+    await fileKV({ dir }).set('k', 1);
+    expect((await readdir(dir)).sort()).toEqual(['.tmp-fresh', 'k.json']);
   });
 
   it('reads TTLs from the injected clock', async () => {

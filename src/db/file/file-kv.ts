@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isIntegrationError } from '../../errors/integration-error.js';
 import { StorageError } from '../../errors/storage-error.js';
-import { writeFileAtomic } from '../../files/node/atomic-write.js';
+import { TEMP_PREFIX, writeFileAtomic } from '../../files/node/atomic-write.js';
 import { systemClock } from '../../internal/clock.js';
 import { configError } from '../../internal/config.js';
 import type { Clock } from '../../types.js';
@@ -24,13 +24,31 @@ interface Stored {
   e: number | null;
 }
 
+/** Temporary files older than this were left by a crash (a live write takes far less). */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/** Best-effort removal of temporary files a crashed writer left behind. */
+async function sweepTemps(dir: string): Promise<void> {
+  try {
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith(TEMP_PREFIX)) continue;
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => {});
+    }
+  } catch {
+    // Cleanup must never fail a write.
+  }
+}
+
 const isMissing = (error: unknown) => (error as { code?: string })?.code === 'ENOENT';
 
 /**
  * A {@link KeyValue} on the local file system: one JSON file per key in `dir`, written
  * atomically (temporary file + fsync + rename), so a crash leaves each key's old or new
  * value, never a torn file. Keys are encoded into file names that cannot leave `dir`.
- * Expired entries read as missing and are replaced by the next `set`.
+ * Expired entries read as missing and are replaced by the next `set`. Temporary files older
+ * than ten minutes (left by a crash) are removed on first use.
  *
  * @example
  * ```ts
@@ -46,10 +64,12 @@ export function fileKV(dirOrOptions: string | FileKVOptions): KeyValue {
   const clock = options.clock ?? systemClock;
   let ready: Promise<unknown> | undefined;
   const ensureDir = () => {
-    ready ??= mkdir(dir, { recursive: true }).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
+    ready ??= mkdir(dir, { recursive: true })
+      .then(() => sweepTemps(dir))
+      .catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
     return ready;
   };
 
