@@ -49,6 +49,11 @@ export interface SystemEvents {
   'workflow.failed': { workflow: string; runId: string; error: ErrorInfo; cancelled?: boolean };
   /** A bus handler threw or rejected; other handlers and the publisher were not affected. */
   'bus.handler_failed': { type: string; id: string; error: ErrorInfo };
+  /**
+   * A bus transport parked an event in its dead letters: its handler kept failing, or the
+   * message was invalid (`type`/`id` are `'unknown'` when it could not be read).
+   */
+  'bus.dead_lettered': { type: string; id: string; group?: string; attempts: number; error: ErrorInfo };
 }
 
 /** Every system event type name. */

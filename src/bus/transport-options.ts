@@ -2,6 +2,8 @@ import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { assertBackoff, type Backoff, exponential } from '../policies/backoff.js';
 import type { Clock, Logger } from '../types.js';
+import type { ErrorInfo } from './system-events.js';
+import type { EventSink } from './types.js';
 import { assertName, defaultConsumer } from './wire.js';
 
 /**
@@ -28,6 +30,8 @@ export interface TransportCommonOptions {
   backoff?: Backoff;
   /** Receives dead letters (error) and connection problems (warn). */
   logger?: Logger;
+  /** Receives a `bus.dead_lettered` event per dead letter (may be the bus using this transport). */
+  bus?: EventSink;
   /** Time source of retry waits. @default systemClock */
   clock?: Clock;
 }
@@ -39,6 +43,8 @@ export interface TransportCommon {
   backoff: Backoff;
   logger: Logger | undefined;
   clock: Clock;
+  /** Logs and publishes a dead letter; never throws. */
+  reportDead(info: { type: string; id: string; group: string | undefined; attempts: number; error: ErrorInfo }): void;
   /** Identifies this transport's own messages (broadcast skips them: the bus delivered them locally). */
   origin: string;
 }
@@ -46,12 +52,22 @@ export interface TransportCommon {
 /** Validates and defaults the shared options; throws `CONFIG`. */
 export function resolveCommon(options: TransportCommonOptions): TransportCommon {
   if (options === null || typeof options !== 'object') configError('transport options must be an object');
+  const { logger, bus } = options;
+  if (bus !== undefined && typeof bus?.emit !== 'function') configError('bus must be an event bus');
   return {
     group: options.group === undefined ? undefined : assertName('group', options.group),
     maxAttempts: assertNumber('maxAttempts', options.maxAttempts ?? 5, { min: 1, max: 1000, integer: true }),
     backoff: options.backoff === undefined ? exponential({ initial: 100, max: 5000 }) : assertBackoff(options.backoff),
-    logger: options.logger,
+    logger,
     clock: options.clock ?? systemClock,
     origin: defaultConsumer(),
+    reportDead({ group, ...rest }) {
+      logger?.error({ ...rest, group }, 'bus event dead-lettered');
+      try {
+        bus?.emit('bus.dead_lettered', group === undefined ? rest : { ...rest, group });
+      } catch {
+        // A failing event sink must not stop the consumer.
+      }
+    },
   };
 }

@@ -68,3 +68,16 @@ export function assertName(what: string, value: unknown): string {
 export function defaultConsumer(): string {
   return `c-${crypto.randomUUID().slice(0, 8)}`;
 }
+
+/** Type and id of a message, as far as they can be read (for dead-letter reports). */
+export function peek(text: string | undefined): { type: string; id: string } {
+  try {
+    const e = JSON.parse(text ?? '') as { type?: unknown; id?: unknown };
+    return {
+      type: typeof e?.type === 'string' ? e.type.slice(0, 200) : 'unknown',
+      id: typeof e?.id === 'string' ? e.id.slice(0, 200) : 'unknown',
+    };
+  } catch {
+    return { type: 'unknown', id: 'unknown' };
+  }
+}

@@ -3,6 +3,7 @@ import { IntegrationError } from '../../errors/integration-error.js';
 import { errorInfo } from '../../internal/error-info.js';
 import { sleep } from '../../internal/sleep.js';
 import type { TransportCommon } from '../transport-options.js';
+import { peek } from '../wire.js';
 
 /** What the consumers of one NATS transport share. */
 export interface NatsContext extends TransportCommon {
@@ -104,18 +105,13 @@ export async function deadLetter(
   attempts: number,
 ): Promise<void> {
   const info = errorInfo(error);
-  ctx.logger?.error({ subject: m.subject, seq: m.seq, group, attempts, error: info }, 'bus event dead-lettered');
   const h = headers();
   h.set('Wawagot-Error', JSON.stringify(info));
   h.set('Wawagot-Group', group ?? '');
   h.set('Wawagot-Attempts', String(attempts));
   h.set('Wawagot-Stream-Seq', String(m.seq));
   const suffix = m.subject.startsWith(`${ctx.prefix}.`) ? m.subject.slice(ctx.prefix.length + 1) : 'unknown';
-  await publishWithRetry(
-    ctx,
-    `${ctx.deadPrefix}.${suffix}`,
-    new TextDecoder().decode(m.data),
-    `dead-${ctx.stream}-${m.seq}-${group ?? ''}`,
-    h,
-  );
+  const body = new TextDecoder().decode(m.data);
+  await publishWithRetry(ctx, `${ctx.deadPrefix}.${suffix}`, body, `dead-${ctx.stream}-${m.seq}-${group ?? ''}`, h);
+  ctx.reportDead({ ...peek(body), group, attempts, error: info });
 }

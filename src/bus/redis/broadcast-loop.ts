@@ -2,7 +2,7 @@ import { errorInfo } from '../../internal/error-info.js';
 import { sleep } from '../../internal/sleep.js';
 import type { Envelope } from '../types.js';
 import { decodeEnvelope } from '../wire.js';
-import { deadLetterArgs, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
+import { deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
 
 type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
 
@@ -45,9 +45,12 @@ export function broadcastLoop(
           try {
             await handle(decodeEnvelope(field(entry[1], 'e')));
           } catch (error) {
+            const dead = deadLetter(ctx, entry, error, undefined, 1);
             await redis
-              .xadd(...(deadLetterArgs(ctx, entry, error, undefined, 1) as [string, string]))
-              .catch((e: unknown) => ctx.logger?.error({ stream, error: errorInfo(e) }, 'bus dead letter not stored'));
+              .xadd(...(dead.args as [string, string]))
+              .then(dead.report, (e: unknown) =>
+                ctx.logger?.error({ stream, error: errorInfo(e) }, 'bus dead letter not stored'),
+              );
           }
         }
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { errorInfo } from '../../internal/error-info.js';
 import type { TransportCommon } from '../transport-options.js';
+import { peek } from '../wire.js';
 
 /** What the consumer loops of one Redis transport share. */
 export interface RedisContext extends TransportCommon {
@@ -25,17 +26,20 @@ export function field(fields: string[] | null, name: string): string | undefined
   return undefined;
 }
 
-/** Arguments of the `XADD` that parks an entry in the dead-letter stream with its error. */
-export function deadLetterArgs(
+/**
+ * Arguments of the `XADD` that parks an entry in the dead-letter stream with its error, and the
+ * report to make once it is stored.
+ */
+export function deadLetter(
   ctx: RedisContext,
   entry: StreamEntry,
   error: unknown,
   group: string | undefined,
   attempts: number,
-): string[] {
+): { args: string[]; report(): void } {
   const info = errorInfo(error);
-  ctx.logger?.error({ stream: ctx.stream, entry: entry[0], group, attempts, error: info }, 'bus event dead-lettered');
-  return [
+  const report = () => ctx.reportDead({ ...peek(field(entry[1], 'e')), group, attempts, error: info });
+  const args = [
     ctx.deadStream,
     ...ctx.trim,
     '*',
@@ -52,6 +56,7 @@ export function deadLetterArgs(
     'error',
     JSON.stringify(info),
   ];
+  return { args, report };
 }
 
 /** A blocking-read connection of its own, with a recognisable name. */

@@ -3,12 +3,12 @@ import { sleep } from '../../internal/sleep.js';
 import { backoffDelay } from '../../policies/backoff.js';
 import type { Envelope } from '../types.js';
 import { decodeEnvelope, isPermanent } from '../wire.js';
-import { deadLetterArgs, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
+import { deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
 
 type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
 
 /**
- * One member of a consumer group: reads with `XREADGROUP`, runs `handle` for each entry of
+ * One member of the Redis consumer group `groupName` (the bus group `group` for `type`): reads with `XREADGROUP`, runs `handle` for each entry of
  * `type` (with retries), then acks the batch and parks failures in the dead-letter stream in one
  * `MULTI`. Pending entries of consumers idle for `claimIdleMs` are taken over with `XAUTOCLAIM`;
  * after a reconnect its own pending entries are read again first, so a reply lost with the
@@ -17,6 +17,7 @@ type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
 export function groupLoop(
   ctx: RedisContext,
   groupName: string,
+  group: string,
   consumer: string,
   type: string,
   handle: (envelope: Envelope) => Promise<void>,
@@ -49,7 +50,7 @@ export function groupLoop(
 
   async function processBatch(entries: StreamEntry[], redelivered: boolean): Promise<void> {
     const acks: string[] = [];
-    const dead: string[][] = [];
+    const dead: Array<ReturnType<typeof deadLetter>> = [];
     let previous: Map<string, number> | undefined;
     if (redelivered) {
       const first = entries[0]?.[0] as string;
@@ -72,7 +73,7 @@ export function groupLoop(
       try {
         envelope = decodeEnvelope(field(fields, 'e'));
       } catch (error) {
-        dead.push(deadLetterArgs(ctx, entry, error, groupName, 0));
+        dead.push(deadLetter(ctx, entry, error, group, 0));
         acks.push(id);
         continue;
       }
@@ -82,7 +83,7 @@ export function groupLoop(
       }
       if (attempt >= ctx.maxAttempts) {
         const error = new Error(`delivered ${attempt} times to consumers that never acked it`);
-        dead.push(deadLetterArgs(ctx, entry, error, groupName, attempt));
+        dead.push(deadLetter(ctx, entry, error, group, attempt));
         acks.push(id);
         continue;
       }
@@ -95,7 +96,7 @@ export function groupLoop(
           break;
         } catch (error) {
           if (isPermanent(error) || attempt >= ctx.maxAttempts) {
-            dead.push(deadLetterArgs(ctx, entry, error, groupName, attempt));
+            dead.push(deadLetter(ctx, entry, error, group, attempt));
             acks.push(id);
             break;
           }
@@ -112,9 +113,10 @@ export function groupLoop(
     }
     // A dead letter and the ack of its entry go together, or not at all.
     const tx = redis.multi();
-    for (const args of dead) tx.xadd(...(args as [string, string]));
+    for (const d of dead) tx.xadd(...(d.args as [string, string]));
     if (acks.length > 0) tx.xack(stream, groupName, ...acks);
-    await tx.exec();
+    const results = await tx.exec();
+    if (results?.every(([error]) => !error)) for (const d of dead) d.report();
   }
 
   async function run(): Promise<void> {

@@ -128,7 +128,7 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
         // Several members of one group in this process each get their own consumer name.
         const n = (names.get(key) ?? 0) + 1;
         names.set(key, n);
-        loop = groupLoop(ctx, key, n === 1 ? consumer : `${consumer}-${n}`, type, handle);
+        loop = groupLoop(ctx, key, group, n === 1 ? consumer : `${consumer}-${n}`, type, handle);
       }
       const started = loop.started.catch((error: unknown) => {
         common.logger?.error({ stream, group, error: errorInfo(error) }, 'bus consumer failed to start');
