@@ -1,5 +1,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBus } from '../../src/bus/index.js';
+import { type EventRow, recordEvents } from '../../src/db/index.js';
 import { postgresTable } from '../../src/db/postgres/index.js';
 import { isStorageError } from '../../src/index.js';
 import { describeWithService, services, uniquePrefix } from '../helpers/services.js';
@@ -13,6 +15,8 @@ await describeWithService('postgres', 'postgresTable', () => {
     await sql`create schema ${sql(schema)}`;
     await sql`create table ${sql(`${schema}.people`)} (
       id int primary key, name text not null, age int, email text not null unique, team text)`;
+    await sql`create table ${sql(`${schema}.events`)} (
+      id text primary key, type text not null, source text not null, time timestamptz not null, subject text, data jsonb)`;
     await sql`create table ${sql(`${schema}.defaults`)} (
       id serial primary key, label text not null default 'none', created_at timestamptz not null default now())`;
   });
@@ -32,6 +36,17 @@ await describeWithService('postgres', 'postgresTable', () => {
       const rows = await table.insert([{ label: 'a' }, {}, { label: 'c' }, {}]);
       expect(rows.map((r) => r.label)).toEqual(['a', 'none', 'c', 'none']);
       expect(rows.every((r) => r.created_at instanceof Date && typeof r.id === 'number')).toBe(true);
+    });
+
+    it('recordEvents appends bus envelopes to a PostgreSQL table (jsonb data)', async () => {
+      const bus = createBus<{ 'order.paid': { id: string; total: number } }>({ source: 'shop' });
+      const events = postgresTable<EventRow>(sql, `${schema}.events`);
+      const stop = recordEvents(bus, events, { types: ['order.paid'] });
+      const envelope = await bus.publish('order.paid', { id: "o'1", total: 42 });
+      stop();
+      const [row] = await events.select({ where: { id: envelope.id } });
+      expect(row).toMatchObject({ type: 'order.paid', source: 'shop', subject: null, data: { id: "o'1", total: 42 } });
+      expect(new Date(row?.time as unknown as Date).toISOString()).toBe(envelope.time);
     });
 
     it('the injection payload leaves the table intact', async () => {
