@@ -24,7 +24,7 @@ export interface FileHubOptions<S extends string> {
   storages: Record<S, FileStorage>;
   /**
    * Processors by content type: an exact type (`'application/json'`), a family
-   * (`'image/*'`) or `'*'`. The most specific match runs before the file is stored; if it
+   * (`'image/*'`) or the catch-all `'*'` (also spelt as wildcard type and subtype). The most specific match runs before the file is stored; if it
    * throws, nothing is stored. @default {}
    */
   processors?: Record<string, FileProcessor>;
@@ -76,8 +76,9 @@ export function createFileHub<S extends string>(options: FileHubOptions<S>): Fil
   const processors = options.processors ?? {};
   for (const [pattern, fn] of Object.entries(processors)) {
     if (typeof fn !== 'function') configError(`processor "${pattern}" is not a function`);
-    if (pattern !== '*' && !/^[\w.+-]+\/([\w.+-]+|\*)$/.test(pattern))
-      configError(`bad processor pattern "${pattern}"`);
+    if (pattern !== '*' && pattern !== '*/*' && !/^[\w.+-]+\/([\w.+-]+|\*)$/.test(pattern)) {
+      configError(`bad processor pattern "${pattern.slice(0, 50)}"`);
+    }
   }
   const maxBytes =
     options.maxBytes === undefined
@@ -95,7 +96,8 @@ export function createFileHub<S extends string>(options: FileHubOptions<S>): Fil
     return (
       (Object.hasOwn(processors, bare) ? processors[bare] : undefined) ??
       (Object.hasOwn(processors, family) ? processors[family] : undefined) ??
-      (Object.hasOwn(processors, '*') ? processors['*'] : undefined)
+      (Object.hasOwn(processors, '*') ? processors['*'] : undefined) ??
+      (Object.hasOwn(processors, '*/*') ? processors['*/*'] : undefined)
     );
   };
 

@@ -125,6 +125,15 @@ describe('createFileHub', () => {
     expect(await storage.list()).toEqual([]);
   });
 
+  it("'*/*' catches every type not matched more specifically", async () => {
+    const hub = createFileHub({
+      storages: { local: memoryStorage() },
+      processors: { '*/*': () => 'any', 'text/*': () => 'text' },
+    });
+    expect((await hub.save('local', 'a.pdf', PDF)).processed).toBe('any');
+    expect((await hub.save('local', 'a.txt', 'x')).processed).toBe('text');
+  });
+
   it('refuses bad options with CONFIG', () => {
     expect(() => createFileHub({ storages: {} })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     expect(() => createFileHub({ storages: { a: memoryStorage() }, processors: { 'not a type': () => 1 } })).toThrow(
