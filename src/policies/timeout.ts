@@ -2,9 +2,8 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber } from '../internal/config.js';
 import { abortErrorFrom } from '../internal/sleep.js';
-import type { Clock, Policy, PolicyContext } from '../types.js';
-import type { ExecuteOptions } from './compose.js';
-import { Ctx, neverAborted } from './context.js';
+import type { Clock, Policy } from '../types.js';
+import { Ctx, executor, type Fail, neverAborted, type Ok, RUN, type Run, type Runnable } from './context.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -17,82 +16,84 @@ export interface TimeoutOptions {
 /**
  * The pending calls of one `timeout` policy. Every call gets the same limit, so deadlines come
  * in order: a linked list (O(1) removal) and one timer armed for the oldest deadline replace a
- * timer per call. The timer is not cleared when the list empties: it fires once more (unref'd)
- * and finds nothing to do.
+ * timer per call. The timer is not cleared when the list empties: it fires once more and finds
+ * nothing to do. While calls are pending it is ref'd (where the runtime has `ref`): a caller
+ * awaits them, so Node must not exit before their deadline (as Deno, Bun and workerd never do).
+ * Once the list stays empty until the end of the event-loop turn it is unref'd again.
  */
-class Deadlines {
-  #head: Call | undefined;
-  #tail: Call | undefined;
-  #armed = false;
-  readonly #ms: number;
-  readonly #name: string;
-  readonly #clock: Clock;
-  constructor(ms: number, name: string, clock: Clock) {
-    this.#ms = ms;
-    this.#name = name;
-    this.#clock = clock;
-  }
-  add(call: Call): void {
-    if (this.#tail) {
-      this.#tail.next = call;
-      call.prev = this.#tail;
-    } else this.#head = call;
-    this.#tail = call;
-    if (!this.#armed) this.#arm(this.#ms);
-  }
-  remove(call: Call): void {
-    if (call.prev) call.prev.next = call.next;
-    else if (this.#head === call) this.#head = call.next;
-    if (call.next) call.next.prev = call.prev;
-    else if (this.#tail === call) this.#tail = call.prev;
-    call.prev = call.next = undefined;
-  }
-  #arm(ms: number): void {
-    this.#armed = true;
-    this.#clock.setTimeout(() => this.#tick(), ms);
-  }
-  #tick(): void {
-    this.#armed = false;
-    const now = this.#clock.now();
-    let call = this.#head;
-    while (call && call.deadline <= now) {
-      this.remove(call);
-      call.stop(new TimeoutError(`${this.#name} timed out after ${this.#ms} ms`, { details: { timeoutMs: this.#ms } }));
-      call = this.#head;
-    }
-    if (call) this.#arm(Math.max(1, call.deadline - now));
-  }
+interface Deadlines {
+  head?: Call | undefined;
+  tail?: Call | undefined;
+  timer?: { ref?(): void; unref?(): void } | undefined;
+  /** The timer is ref'd. */
+  held?: boolean;
+  /** An end-of-turn check for an empty list is scheduled. */
+  check?: boolean;
+  readonly ms: number;
+  readonly name: string;
+  readonly clock: Clock;
+}
+
+/** Runs `fn` at the end of the current event-loop turn. */
+const later = (fn: () => void) =>
+  typeof setImmediate === 'function' ? setImmediate(fn) : systemClock.setTimeout(fn, 0);
+
+/** Refs (`on`) or unrefs the timer of `list`, where the runtime's timers have the methods. */
+function hold(list: Deadlines, on: boolean): void {
+  list.held = on;
+  list.timer?.[on ? 'ref' : 'unref']?.();
 }
 
 /**
  * One pending call; also the context handed to the function (its signal is created lazily).
- * Its bookkeeping is private, so the function sees only `signal` and `attempt`.
+ * Its bookkeeping is private, so the function sees only `signal`, `attempt` and `idempotent`.
  */
 class Call extends Ctx {
-  prev: Call | undefined;
-  next: Call | undefined;
+  #prev: Call | undefined;
+  #next: Call | undefined;
   #done = false;
   #reason: unknown;
   #controller: AbortController | undefined;
   readonly #list: Deadlines;
+  readonly #deadline: number;
   readonly #outer: AbortSignal | undefined;
-  readonly #resolve: (value: unknown) => void;
-  readonly #reject: (error: unknown) => void;
-  constructor(
-    opts: ExecuteOptions | undefined,
-    list: Deadlines,
-    readonly deadline: number,
-    outer: AbortSignal | undefined,
-    resolve: (value: unknown) => void,
-    reject: (error: unknown) => void,
-  ) {
-    super(opts, opts?.attempt ?? 1, opts?.idempotent);
+  readonly #ok: Ok;
+  readonly #fail: Fail;
+  constructor(ctx: Ctx, list: Deadlines, deadline: number, outer: AbortSignal | undefined, ok: Ok, fail: Fail) {
+    super(ctx, ctx.attempt, ctx.idempotent);
     this.#list = list;
+    this.#deadline = deadline;
     this.#outer = outer;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    list.add(this);
+    this.#ok = ok;
+    this.#fail = fail;
+    const tail = list.tail;
+    if (tail) {
+      tail.#next = this;
+      this.#prev = tail;
+    } else {
+      list.head = this;
+      if (!list.timer) Call.arm(list, list.ms);
+      else if (!list.held) hold(list, true);
+    }
+    list.tail = this;
     outer?.addEventListener('abort', this, { once: true });
+  }
+  /** Arms the list's timer to fire in `ms`. */
+  static arm(list: Deadlines, ms: number): void {
+    list.timer = list.clock.setTimeout(() => Call.tick(list), ms) as Deadlines['timer'];
+    // systemClock unrefs its timers; pending calls keep the process alive.
+    hold(list, true);
+  }
+  /** Times out every call past its deadline and re-arms for the next one. */
+  static tick(list: Deadlines): void {
+    list.timer = undefined;
+    const now = list.clock.now();
+    let call = list.head;
+    while (call && call.#deadline <= now) {
+      call.stop(new TimeoutError(`${list.name} timed out after ${list.ms} ms`, { details: { timeoutMs: list.ms } }));
+      call = list.head;
+    }
+    if (call) Call.arm(list, Math.max(1, call.#deadline - now));
   }
   override get signal(): AbortSignal {
     if (!this.#controller) {
@@ -101,18 +102,32 @@ class Call extends Ctx {
     }
     return this.#controller.signal;
   }
+  /** Passes the outcome on (once) and leaves the list. */
   settle(ok: boolean, value: unknown): void {
     if (this.#done) return;
     this.#done = true;
-    this.#list.remove(this);
+    const list = this.#list;
+    const prev = this.#prev;
+    const next = this.#next;
+    if (prev) prev.#next = next;
+    else list.head = next;
+    if (next) next.#prev = prev;
+    else list.tail = prev;
+    if (!list.head && list.held && !list.check) {
+      list.check = true;
+      later(() => {
+        list.check = false;
+        if (!list.head && list.held) hold(list, false);
+      });
+    }
     this.#outer?.removeEventListener('abort', this);
-    (ok ? this.#resolve : this.#reject)(value);
+    (ok ? this.#ok : this.#fail)(value);
   }
-  /** Gives up: rejects the caller and aborts the function's signal with `reason`. */
+  /** Gives up: fails the call and aborts the function's signal with `reason`. */
   stop(reason: unknown): void {
     if (this.#done) return;
-    this.settle(false, reason);
     this.#reason = reason;
+    this.settle(false, reason);
     this.#controller?.abort(reason);
   }
   /** The caller's signal aborted (called by `addEventListener` with this object). */
@@ -132,8 +147,7 @@ function turnStart(): number {
   if (!fresh) {
     stamp = Date.now();
     fresh = true;
-    if (typeof setImmediate === 'function') setImmediate(stale);
-    else systemClock.setTimeout(stale, 0);
+    later(stale);
   }
   return stamp;
 }
@@ -141,7 +155,8 @@ function turnStart(): number {
 /**
  * Rejects with `TimeoutError` (and aborts `ctx.signal`) when the call takes longer than `ms`.
  * A caller's abort rejects at once with `AbortError` and aborts `ctx.signal` too. No timer or
- * abort listener is left per call: one unref'd timer serves all pending calls of a policy.
+ * abort listener is left per call: one timer serves all pending calls of a policy, and keeps
+ * the process alive only while a call is pending.
  *
  * @example
  * ```ts
@@ -151,34 +166,18 @@ function turnStart(): number {
  */
 export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
   assertNumber('timeout(ms)', ms, { min: 1, max: 2_147_483_647 });
-  const clock = options.clock ?? systemClock;
-  const list = new Deadlines(ms, options.name ?? 'operation', clock);
+  const { name = 'operation', clock = systemClock } = options;
+  const list: Deadlines = { ms, name, clock };
   const start = clock === systemClock ? turnStart : () => clock.now();
-  return {
-    execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-      const outer = opts?.signal;
-      if (outer?.aborted) return Promise.reject(abortErrorFrom(outer));
-      return new Promise<T>((resolve, reject) => {
-        const call = new Call(
-          opts,
-          list,
-          start() + ms,
-          outer === neverAborted ? undefined : outer,
-          resolve as (value: unknown) => void,
-          reject,
-        );
-        try {
-          const result = fn(call) as PromiseLike<T> | T;
-          if (typeof (result as PromiseLike<T> | undefined)?.then === 'function') {
-            (result as PromiseLike<T>).then(
-              (value) => call.settle(true, value),
-              (error) => call.settle(false, error),
-            );
-          } else call.settle(true, result);
-        } catch (error) {
-          call.settle(false, error);
-        }
-      });
-    },
+  const run: Run = (task, ctx, ok, fail) => {
+    const outer = ctx.signal;
+    if (outer.aborted) return fail(abortErrorFrom(outer));
+    const call = new Call(ctx, list, start() + ms, outer === neverAborted ? undefined : outer, ok, fail);
+    task(
+      call,
+      (value) => call.settle(true, value),
+      (error) => call.settle(false, error),
+    );
   };
+  return { [RUN]: run, execute: executor(run) } as Runnable;
 }
