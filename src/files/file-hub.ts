@@ -24,8 +24,9 @@ export interface FileHubOptions<S extends string> {
   storages: Record<S, FileStorage>;
   /**
    * Processors by content type: an exact type (`'application/json'`), a family
-   * (`'image/*'`) or the catch-all `'*'` (also spelt as wildcard type and subtype). The most specific match runs before the file is stored; if it
-   * throws, nothing is stored. @default {}
+   * (`'image/*'`) or the catch-all `'*'` (also spelt as wildcard type and subtype). The most
+   * specific match runs before the file is stored; if it throws, nothing is stored.
+   * @default {}
    */
   processors?: Record<string, FileProcessor>;
   /** Largest accepted file; bigger ones throw `PAYLOAD_TOO_LARGE` before anything runs. @default unlimited */
