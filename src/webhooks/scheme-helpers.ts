@@ -37,8 +37,8 @@ export function secretKeys(
   const keys: HmacKey[] = [];
   for (const value of Array.isArray(secret) ? secret : [secret]) {
     if (value === undefined || value === '') continue;
-    const bytes = typeof value === 'string' && decode(value);
-    if (!bytes || !bytes.length) configError(`${scheme}: invalid secret`);
+    const bytes = typeof value === 'string' ? decode(value) : undefined;
+    if (!bytes?.length) configError(`${scheme}: invalid secret`);
     keys.push(hmacKey(bytes, algorithm));
   }
   return keys;
