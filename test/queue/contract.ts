@@ -8,11 +8,17 @@ import { isNotFoundError } from '../../src/errors/not-found-error.js';
 import { isValidationError } from '../../src/errors/validation-error.js';
 import { constant, exponential } from '../../src/policies/backoff.js';
 import { createQueue, type Job, type Queue, type QueueDriver } from '../../src/queue/index.js';
+import type { TestClock } from '../../src/testing/index.js';
 
 /** What each driver's test file provides to the shared suite. */
 export interface ContractSetup {
   /** A fresh driver; the suite closes it after each test. */
   makeDriver(): QueueDriver;
+  /**
+   * A test clock the driver runs on: the suite then moves it instead of sleeping (delays,
+   * backoff, waits while paused). Real-time drivers leave it out.
+   */
+  clock?: TestClock;
 }
 
 type Queues = {
@@ -21,26 +27,37 @@ type Queues = {
   voice_tasks: { callId: string };
 };
 
-/** Polls `check` until it returns true (or fails the test after `timeoutMs`). */
+/** Polls `check` until it returns true (or fails the test after `timeoutMs` of real time). */
 export async function until(
   check: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
   what = 'condition',
+  between: () => Promise<unknown> = () => new Promise((r) => setTimeout(r, 10)),
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await between();
   }
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pollUntil = until;
 
 /**
  * The behaviour every `QueueDriver` must show through `createQueue`. Each driver's test file
  * calls this once; nothing here knows which backend runs.
  */
 export function queueContract(setup: ContractSetup): void {
+  const { clock } = setup;
+  /** Lets `ms` pass for the driver: on its test clock when it has one, else in real time. */
+  const pass = (ms: number) => (clock ? clock.advance(ms).then(() => pause(1)) : pause(ms));
+  /** Handler work lasting `ms` of the driver's time. */
+  const work = (ms: number) => (clock ? new Promise<void>((r) => clock.setTimeout(r, ms)) : pause(ms));
+  const now = () => (clock ? clock.now() : Date.now());
+  // Within the suite, polling moves the test clock between checks.
+  const until = (check: () => boolean | Promise<boolean>, timeoutMs?: number, what?: string) =>
+    pollUntil(check, timeoutMs, what, () => pass(10));
   let open: Array<Queue<Queues>> = [];
   afterEach(async () => {
     await Promise.all(open.map((q) => q.close({ drain: false })));
@@ -56,6 +73,7 @@ export function queueContract(setup: ContractSetup): void {
     const queue = createQueue<Queues>({
       driver: setup.makeDriver(),
       bus,
+      ...(clock ? { clock } : {}),
       schemas: { automation_tasks: z.object({ flowId: z.string().min(1), step: z.number().int().optional() }) },
       ...extra,
     });
@@ -277,10 +295,10 @@ export function queueContract(setup: ContractSetup): void {
       payloads.push(job.payload.prompt);
     });
     await until(() => of('queue.completed').length === 2, 10_000, 'two completions');
-    await pause(100);
+    await pass(100);
     expect(payloads.sort()).toEqual(['first', 'third']);
     await queue.send('ai_tasks', { prompt: 'again' }, { jobId: 'evt_1' });
-    await pause(100);
+    await pass(100);
     expect(payloads).toHaveLength(2);
   });
 
@@ -301,12 +319,12 @@ export function queueContract(setup: ContractSetup): void {
   it('holds a delayed job until its delay has passed', async () => {
     const { queue, of } = make();
     await queue.process('ai_tasks', () => {});
-    const sentAt = Date.now();
+    const sentAt = now();
     const { id } = await queue.send('ai_tasks', { prompt: 'later' }, { delayMs: 300 });
     expect(of('queue.enqueued')).toEqual([{ queue: 'ai_tasks', jobId: id, delayMs: 300 }]);
     expect((await queue.counts('ai_tasks')).delayed).toBe(1);
     await until(() => of('queue.completed').length === 1, 10_000, 'delayed completion');
-    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(290);
+    expect(now() - sentAt).toBeGreaterThanOrEqual(290);
   });
 
   it('pauses and resumes a queue', async () => {
@@ -314,7 +332,7 @@ export function queueContract(setup: ContractSetup): void {
     await queue.pause('ai_tasks');
     await queue.process('ai_tasks', () => {});
     await queue.send('ai_tasks', { prompt: 'held' });
-    await pause(200);
+    await pass(200);
     expect(of('queue.completed')).toEqual([]);
     expect((await queue.counts('ai_tasks')).waiting).toBe(1);
     await queue.resume('ai_tasks');
@@ -330,7 +348,7 @@ export function queueContract(setup: ContractSetup): void {
       async () => {
         running++;
         peak = Math.max(peak, running);
-        await pause(40);
+        await work(40);
         running--;
       },
       { concurrency: 3 },

@@ -30,7 +30,7 @@ const order = defineWorkflow(
 
 describe('testWorkflow', () => {
   it('runs a workflow with mocked steps, delivers events and passes a 7-day sleep', async () => {
-    const ship = vi.fn(() => ({ trackingId: 'T-1' }));
+    const ship = vi.fn((_ctx: unknown) => ({ trackingId: 'T-1' }));
     const out = await testWorkflow(
       order,
       { orderId: 'o1', amount: 5 },
