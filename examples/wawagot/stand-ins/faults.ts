@@ -15,6 +15,11 @@ export interface FaultOptions {
   slowMs?: number;
   /** Seed of the random source. @default 42 */
   seed?: number;
+  /**
+   * An outage: requests number `from` to `from + count - 1` (1-based, in arrival order) all
+   * answer 503, so a circuit breaker has a reason to open. @default none
+   */
+  outage?: { from: number; count: number };
 }
 
 /** The fault decided for one request. */
@@ -41,8 +46,12 @@ export function faultInjector(options: FaultOptions = {}): () => Fault {
   const random = seeded(options.seed ?? 42);
   const { errorRate = 0, rateLimitRate = 0, slowRate = 0, slowMs = 1500, retryAfterSec = 1 } = options;
   const statuses = [500, 502, 503];
+  let served = 0;
   return () => {
+    served++;
     const roll = random();
+    if (options.outage && served >= options.outage.from && served < options.outage.from + options.outage.count)
+      return { kind: 'error', status: 503 };
     if (roll < errorRate) return { kind: 'error', status: statuses[Math.floor(random() * statuses.length)] ?? 503 };
     if (roll < errorRate + rateLimitRate) return { kind: 'rate-limit', retryAfterSec };
     if (roll < errorRate + rateLimitRate + slowRate) return { kind: 'slow', ms: slowMs };

@@ -17,12 +17,18 @@ export interface StandInsOptions {
   retellApiKey: string;
   webhookUrl: () => string;
   callDurationMs?: number;
+  /** An outage of the LLM stand-in (see {@link FaultOptions.outage}). */
+  llmOutage?: { from: number; count: number };
 }
 
 export async function startStandIns(options: StandInsOptions) {
-  const faults = options.faults ?? {};
+  const { outage: _ignored, ...faults } = options.faults ?? {};
   const [llm, automation, knowledge, voice] = await Promise.all([
-    startLlm({ ...faults, seed: (faults.seed ?? 42) + 1 }),
+    startLlm({
+      ...faults,
+      seed: (faults.seed ?? 42) + 1,
+      ...(options.llmOutage ? { outage: options.llmOutage } : {}),
+    }),
     startAutomation({ ...faults, seed: (faults.seed ?? 42) + 2 }),
     startKnowledge({ ...faults, seed: (faults.seed ?? 42) + 3 }),
     startVoice({
