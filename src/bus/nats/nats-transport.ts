@@ -2,6 +2,7 @@ import type { NatsConnection } from 'nats';
 import { IntegrationError } from '../../errors/integration-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
 import { errorInfo } from '../../internal/error-info.js';
+import { sleep } from '../../internal/sleep.js';
 import { resolveCommon, type TransportCommonOptions } from '../transport-options.js';
 import type { BusTransport, Envelope } from '../types.js';
 import { assertName, encodeEnvelope } from '../wire.js';
@@ -160,8 +161,11 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
     async close() {
       closed = true;
       await Promise.all([...stops].map((stop) => stop()));
-      // Acks are fire-and-forget publishes: make sure the server has them.
-      if (!nc.isClosed()) await nc.flush().catch(() => undefined);
+      // Acks are fire-and-forget publishes: make sure the server has them (if it answers soon;
+      // unacked messages are redelivered anyway).
+      if (!nc.isClosed()) {
+        await Promise.race([nc.flush().catch(() => undefined), sleep(5000, undefined, common.clock)]);
+      }
     },
   };
 }
