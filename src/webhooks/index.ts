@@ -40,6 +40,7 @@ export { type StandardWebhooksOptions, standardWebhooks } from './schemes/standa
 export { type StripeOptions, stripe } from './schemes/stripe.js';
 export { signWebhook } from './sign.js';
 export type {
+  SchemeResult,
   SignWebhookOptions,
   VerifiedWebhook,
   VerifyWebhookOptions,

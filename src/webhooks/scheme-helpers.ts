@@ -53,14 +53,16 @@ export function needKeys(keys: readonly HmacKey[]): void {
 }
 
 /**
- * Returns (or resolves) when any key's HMAC of `parts` equals any candidate, else throws
- * `invalid_signature` (`malformed_signature` without candidates). Synchronous on Node.
+ * Calls `done` when any key's HMAC of `parts` equals any candidate, else throws
+ * `invalid_signature` (`malformed_signature` without candidates). Synchronous on the Node
+ * engine, so a whole verification runs without a promise hop; a promise on Web Crypto.
  */
-export function verifyDigest(
+export function verifyDigest<R>(
   keys: readonly HmacKey[],
   parts: readonly Uint8Array[],
   candidates: readonly Uint8Array[],
-): void | Promise<void> {
+  done: () => R,
+): R | Promise<R> {
   if (!candidates.length) reject('malformed_signature');
   const pending: Promise<boolean>[] = [];
   let found = false;
@@ -69,9 +71,7 @@ export function verifyDigest(
     if (typeof result === 'boolean') found ||= result;
     else pending.push(result);
   }
-  if (found) return;
+  if (found) return done();
   if (!pending.length) reject('invalid_signature');
-  return Promise.all(pending).then((all) => {
-    if (!all.includes(true)) reject('invalid_signature');
-  });
+  return Promise.all(pending).then((all) => (all.includes(true) ? done() : reject('invalid_signature')));
 }

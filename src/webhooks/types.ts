@@ -36,6 +36,12 @@ export interface WebhookMessage {
   toleranceSec: number;
 }
 
+/** What a scheme's `verify` finds in a valid delivery. */
+export interface SchemeResult {
+  id?: string | undefined;
+  timestamp?: number | undefined;
+}
+
 /** Options of `signWebhook`. */
 export interface SignWebhookOptions {
   /** Delivery id, for schemes that sign one. @default crypto.randomUUID() based */
@@ -51,8 +57,11 @@ export interface SignWebhookOptions {
 export interface WebhookScheme {
   /** Scheme name, used in events (`standard-webhooks`, `stripe`, ...). */
   readonly name: string;
-  /** Resolves with the delivery's id/timestamp, or throws `WebhookVerificationError`. */
-  verify(message: WebhookMessage): Promise<{ id?: string | undefined; timestamp?: number | undefined }>;
+  /**
+   * Returns (or resolves with) the delivery's id/timestamp; throws (or rejects with)
+   * `WebhookVerificationError`.
+   */
+  verify(message: WebhookMessage): SchemeResult | Promise<SchemeResult>;
   /** Headers that make `body` pass `verify` (signed with the first secret). */
   sign(body: Uint8Array, options: SignWebhookOptions & { now: number }): Promise<Record<string, string>>;
   /** True when the delivery id is the payload's `id` field (Stripe events). */

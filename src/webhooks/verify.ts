@@ -1,7 +1,7 @@
 import { configError } from '../internal/config.js';
 import { text } from './encoding.js';
 import { headerReader, objectBody, readBody } from './input.js';
-import type { VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme } from './types.js';
+import type { SchemeResult, VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme } from './types.js';
 
 /**
  * Verifies a webhook delivery over its exact raw bytes, in constant time, and resolves with its
@@ -18,16 +18,31 @@ import type { VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme
  * } };
  * ```
  */
-export async function verifyWebhook<T = unknown>(
+export function verifyWebhook<T = unknown>(
   input: WebhookInput,
   scheme: WebhookScheme,
-  { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 }: VerifyWebhookOptions = {},
+  options: VerifyWebhookOptions = {},
 ): Promise<VerifiedWebhook<T>> {
-  if (!(toleranceSec >= 0 && maxBodyBytes >= 0))
-    configError('verifyWebhook: toleranceSec and maxBodyBytes must be >= 0');
-  const request = typeof (input as Request).arrayBuffer === 'function' ? (input as Request) : undefined;
-  const body = request ? await readBody(request, maxBodyBytes) : objectBody(input, maxBodyBytes);
-  const { id, timestamp } = await scheme.verify({ body, header: headerReader(input.headers), now: +now, toleranceSec });
+  try {
+    const { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 } = options;
+    if (!(toleranceSec >= 0 && maxBodyBytes >= 0))
+      configError('verifyWebhook: toleranceSec and maxBodyBytes must be >= 0');
+    const check = (body: Uint8Array) => {
+      const result = scheme.verify({ body, header: headerReader(input.headers), now: +now, toleranceSec });
+      // Synchronous on Node: no promise hop until the single one returned below.
+      return result instanceof Promise
+        ? result.then((r) => verified<T>(body, scheme, r))
+        : verified<T>(body, scheme, result);
+    };
+    return typeof (input as Request).arrayBuffer === 'function'
+      ? readBody(input as Request, maxBodyBytes).then(check)
+      : Promise.resolve(check(objectBody(input, maxBodyBytes)));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function verified<T>(body: Uint8Array, scheme: WebhookScheme, { id, timestamp }: SchemeResult): VerifiedWebhook<T> {
   let parsed: [unknown] | undefined;
   const webhook: VerifiedWebhook<T> = {
     raw: body,

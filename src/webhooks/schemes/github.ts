@@ -21,13 +21,14 @@ export function github(options: GitHubOptions): WebhookScheme {
   const keys = secretKeys('github', options?.secret);
   return {
     name: 'github',
-    async verify(m) {
+    verify(m) {
       needKeys(keys);
       const signature = need(m, 'x-hub-signature-256');
       if (!signature.startsWith('sha256=')) reject('malformed_signature');
       const digest = fromHex(signature.slice(7));
-      await verifyDigest(keys, [m.body], digest?.length === 32 ? [digest] : []);
-      return { id: m.header('x-github-delivery') };
+      return verifyDigest(keys, [m.body], digest?.length === 32 ? [digest] : [], () => ({
+        id: m.header('x-github-delivery'),
+      }));
     },
     async sign(body, { id = crypto.randomUUID() }) {
       const digest = await signingKey(keys).sign([body]);

@@ -42,14 +42,15 @@ export function hmac(options: HmacSchemeOptions): WebhookScheme {
   const keys = secretKeys('hmac', options.secret, undefined, algorithm);
   return {
     name: 'hmac',
-    async verify(m) {
+    verify(m) {
       needKeys(keys);
       const signature = need(m, header);
       if (!signature.startsWith(prefix)) reject('malformed_signature');
       const value = signature.slice(prefix.length);
       const digest = encoding === 'hex' ? fromHex(value, true) : fromBase64(value);
-      await verifyDigest(keys, [m.body], digest?.length === length ? [digest] : []);
-      return { id: idHeader ? m.header(idHeader) : undefined };
+      return verifyDigest(keys, [m.body], digest?.length === length ? [digest] : [], () => ({
+        id: idHeader ? m.header(idHeader) : undefined,
+      }));
     },
     async sign(body, { id }) {
       const digest = await signingKey(keys).sign([body]);

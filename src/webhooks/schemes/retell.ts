@@ -32,15 +32,16 @@ export function retell(options: RetellOptions): WebhookScheme {
   const keys = secretKeys('retell', options?.apiKey);
   return {
     name: 'retell',
-    async verify(m) {
+    verify(m) {
       needKeys(keys);
       const match = FORMAT.exec(need(m, 'x-retell-signature')) ?? reject('malformed_signature');
       const ms = match[1] as string;
       const digest = fromHex(match[2] as string, true);
-      await verifyDigest(keys, [m.body, ascii(ms)], digest?.length === 32 ? [digest] : []);
       const time = parseTime(ms);
-      checkTime(time, m);
-      return { timestamp: time / 1000 };
+      return verifyDigest(keys, [m.body, ascii(ms)], digest?.length === 32 ? [digest] : [], () => {
+        checkTime(time, m);
+        return { timestamp: time / 1000 };
+      });
     },
     async sign(body, { timestamp, now }) {
       const ms = String(timestamp === undefined ? now : Math.round(timestamp * 1000));

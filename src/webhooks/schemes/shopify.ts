@@ -21,11 +21,12 @@ export function shopify(options: ShopifyOptions): WebhookScheme {
   const keys = secretKeys('shopify', options?.secret);
   return {
     name: 'shopify',
-    async verify(m) {
+    verify(m) {
       needKeys(keys);
       const digest = fromBase64(need(m, 'x-shopify-hmac-sha256'));
-      await verifyDigest(keys, [m.body], digest?.length === 32 ? [digest] : []);
-      return { id: m.header('x-shopify-event-id') ?? m.header('x-shopify-webhook-id') };
+      return verifyDigest(keys, [m.body], digest?.length === 32 ? [digest] : [], () => ({
+        id: m.header('x-shopify-event-id') ?? m.header('x-shopify-webhook-id'),
+      }));
     },
     async sign(body, { id = crypto.randomUUID() }) {
       const digest = await signingKey(keys).sign([body]);

@@ -29,16 +29,17 @@ export function slack(options: SlackOptions): WebhookScheme {
   const keys = secretKeys('slack', options?.signingSecret);
   return {
     name: 'slack',
-    async verify(m) {
+    verify(m) {
       needKeys(keys);
       const signature = need(m, 'x-slack-signature');
       const timestamp = need(m, 'x-slack-request-timestamp');
       if (!signature.startsWith('v0=')) reject('malformed_signature');
       const seconds = parseTime(timestamp);
       const digest = fromHex(signature.slice(3));
-      await verifyDigest(keys, [ascii(`v0:${timestamp}:`), m.body], digest?.length === 32 ? [digest] : []);
-      checkTime(seconds * 1000, m);
-      return { timestamp: seconds };
+      return verifyDigest(keys, [ascii(`v0:${timestamp}:`), m.body], digest?.length === 32 ? [digest] : [], () => {
+        checkTime(seconds * 1000, m);
+        return { timestamp: seconds };
+      });
     },
     async sign(body, { timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));

@@ -36,7 +36,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
   );
   return {
     name: 'standard-webhooks',
-    async verify(m) {
+    verify(m) {
       needKeys(keys);
       const prefix = m.header('webhook-signature') === undefined && m.header('svix-signature') ? 'svix-' : 'webhook-';
       const signature = need(m, `${prefix}signature`);
@@ -51,9 +51,10 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
         if (digest?.length !== 32) reject('malformed_signature');
         candidates.push(digest);
       }
-      await verifyDigest(keys, [ascii(`${id}.${timestamp}.`), m.body], candidates);
-      checkTime(seconds * 1000, m);
-      return { id, timestamp: seconds };
+      return verifyDigest(keys, [ascii(`${id}.${timestamp}.`), m.body], candidates, () => {
+        checkTime(seconds * 1000, m);
+        return { id, timestamp: seconds };
+      });
     },
     async sign(body, { id = `msg_${crypto.randomUUID()}`, timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));

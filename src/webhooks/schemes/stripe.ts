@@ -31,7 +31,7 @@ export function stripe(options: StripeOptions): WebhookScheme {
   return {
     name: 'stripe',
     payloadId: true,
-    async verify(m) {
+    verify(m) {
       needKeys(keys);
       let t: string | undefined;
       const candidates: Uint8Array[] = [];
@@ -52,9 +52,10 @@ export function stripe(options: StripeOptions): WebhookScheme {
         }
       }
       const seconds = parseTime(t ?? reject('malformed_signature'));
-      await verifyDigest(keys, [ascii(`${t}.`), m.body], candidates);
-      checkTime(seconds * 1000, m);
-      return { timestamp: seconds };
+      return verifyDigest(keys, [ascii(`${t}.`), m.body], candidates, () => {
+        checkTime(seconds * 1000, m);
+        return { timestamp: seconds };
+      });
     },
     async sign(body, { timestamp, now }) {
       const t = String(timestamp ?? Math.floor(now / 1000));
