@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cacheAside } from '../../src/db/index.js';
 import { redisKV } from '../../src/db/redis/index.js';
 import { isStorageError } from '../../src/index.js';
+import { constant, retry } from '../../src/policies/index.js';
 import { describeWithService, services, uniquePrefix } from '../helpers/services.js';
 import { kvContract } from './kv-contract.js';
 
@@ -53,6 +54,20 @@ await describeWithService('redis', 'redisKV', () => {
         .catch((e: { retryable?: boolean }) => e);
       expect(isStorageError(error)).toBe(true);
       expect((error as { retryable?: boolean }).retryable).toBe(true);
+      dead.disconnect();
+    });
+
+    it('runs operations through the policy (a retry sees retryable StorageErrors)', async () => {
+      let retries = 0;
+      const dead = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      dead.on('error', () => {});
+      const counting = retry({
+        maxAttempts: 3,
+        backoff: constant(0),
+        retryOn: (e) => (retries++, isStorageError(e) && e.retryable),
+      });
+      await expect(redisKV(dead, { policy: counting }).get('x')).rejects.toMatchObject({ name: 'StorageError' });
+      expect(retries).toBe(2); // three attempts
       dead.disconnect();
     });
 

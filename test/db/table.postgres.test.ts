@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus } from '../../src/bus/index.js';
 import { type EventRow, recordEvents } from '../../src/db/index.js';
 import { postgresTable } from '../../src/db/postgres/index.js';
-import { isStorageError } from '../../src/index.js';
+import { isStorageError, type Policy } from '../../src/index.js';
 import { describeWithService, services, uniquePrefix } from '../helpers/services.js';
 import { type Person, tableContract } from './table-contract.js';
 
@@ -99,6 +99,31 @@ await describeWithService('postgres', 'postgresTable', () => {
       expect(e.retryable).toBe(true);
       expect(`${e.message} ${JSON.stringify(e.toJSON())}`).not.toContain(canary);
       await bad.end({ timeout: 1 });
+    });
+
+    it('runs every operation through the policy, marking inserts non-idempotent', async () => {
+      const seen: Array<[boolean | undefined, string]> = [];
+      const policy: Policy = {
+        async execute(fn, opts) {
+          try {
+            return await fn({ signal: new AbortController().signal, attempt: 1 });
+          } catch (error) {
+            seen.push([(opts as { idempotent?: boolean })?.idempotent, (error as { code: string }).code]);
+            throw error;
+          }
+        },
+      };
+      const table = postgresTable<Person>(sql, `${schema}.people`, { policy });
+      await table.insert({ id: 905, name: 'p', age: 1, email: 'p@x', team: null });
+      await expect(table.insert({ id: 905, name: 'p', age: 1, email: 'p@x', team: null })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      await expect(table.select({ where: { id: 'x' as never } })).rejects.toMatchObject({ code: 'VALIDATION' });
+      expect(seen).toEqual([
+        [false, 'CONFLICT'],
+        [true, 'VALIDATION'],
+      ]);
+      await table.delete({ id: 905 });
     });
 
     it('works inside a caller transaction', async () => {

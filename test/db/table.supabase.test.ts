@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
 import { quoteListValue, supabaseTable } from '../../src/db/supabase/index.js';
 import { isConflictError, isNotFoundError, isStorageError, isValidationError } from '../../src/index.js';
+import { constant, retry } from '../../src/policies/index.js';
 import { type MockTable, parseList, postgrestHandlers } from './postgrest-mock.js';
 import { type Person, tableContract } from './table-contract.js';
 
@@ -120,6 +121,25 @@ describe('supabaseTable specifics', () => {
       .catch((e) => e);
     expect(down).toMatchObject({ name: 'StorageError', retryable: true });
     server.resetHandlers();
+  });
+
+  it('a retry policy retries idempotent writes (upsert) but never an insert', async () => {
+    tables.set('public.people', peopleTable());
+    const table = supabaseTable<Person>(client, 'people', { policy: retry({ maxAttempts: 3, backoff: constant(0) }) });
+    const row = { id: 1, name: 'a', age: null, email: 'a@x', team: null };
+    const unavailable = () =>
+      HttpResponse.json(
+        { code: 'PGRST002', details: null, hint: null, message: 'schema cache not ready' },
+        { status: 503 },
+      );
+    server.use(http.post(`${BASE}/rest/v1/people`, unavailable, { once: true }));
+    expect(await table.upsert(row, { onConflict: 'id' })).toEqual([row]);
+    server.use(http.post(`${BASE}/rest/v1/people`, unavailable, { once: true }));
+    await expect(table.insert({ ...row, id: 2, email: 'b@x' })).rejects.toMatchObject({
+      name: 'StorageError',
+      retryable: true,
+    });
+    expect(await table.select({ orderBy: 'id' })).toEqual([row]);
   });
 
   it('never sends a request for refused input', async () => {

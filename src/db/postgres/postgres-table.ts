@@ -2,13 +2,14 @@ import type { PendingQuery, Row as PgRow, Sql } from 'postgres';
 import { configError } from '../../internal/config.js';
 import { dbError } from '../db-errors.js';
 import { assertIdentifier, assertTableName } from '../identifier.js';
+import { type DriverOptions, withPolicy } from '../policy.js';
 import { checkRows, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
 import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere, type SortKey } from '../where.js';
 import { compileOrder, compileWhere, quoter } from './compile.js';
 
 /** Options of {@link postgresTable}. */
-export interface PostgresTableOptions<Row extends AnyRow> extends TableOptions<Row> {}
+export interface PostgresTableOptions<Row extends AnyRow> extends TableOptions<Row>, DriverOptions {}
 
 type Fragment = PendingQuery<PgRow[]>;
 // biome-ignore lint/suspicious/noExplicitAny: any postgres.js instance, whatever its custom types.
@@ -72,12 +73,14 @@ export function postgresTable<Row extends AnyRow>(
   };
   const whereClause = (conditions: Condition[]): Fragment =>
     conditions.length === 0 ? sql`` : sql`where ${join(conditions.map(condition), 'and')}`;
-  async function run<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw dbError(error, op, label);
-    }
+  function run<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    return withPolicy(options.policy, op !== 'insert', async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw dbError(error, op, label);
+      }
+    });
   }
   /** Runs `fn` in a transaction when the client can open one, else on the client itself. */
   const inTransaction = <T>(fn: (tx: AnySql) => Promise<T>): Promise<T> =>

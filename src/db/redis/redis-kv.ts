@@ -3,10 +3,11 @@ import { isIntegrationError } from '../../errors/integration-error.js';
 import { StorageError } from '../../errors/storage-error.js';
 import { configError } from '../../internal/config.js';
 import { assertKey, encodeEntries, encodeValue, ttlOf } from '../kv-utils.js';
+import { type DriverOptions, withPolicy } from '../policy.js';
 import type { KeyValue, SetOptions } from '../types.js';
 
 /** Options of {@link redisKV}. */
-export interface RedisKVOptions {
+export interface RedisKVOptions extends DriverOptions {
   /** Prepended to every key, so several stores share one Redis. @default '' */
   prefix?: string;
   /** `COUNT` hint of each `SCAN` step in `keys()`. @default 500 */
@@ -56,13 +57,15 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
       throw new StorageError(`redis value of "${key.slice(0, 100)}" is not JSON`, { cause, details: { op: 'get' } });
     }
   };
-  const attempt = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      throw storageError(error, op);
-    }
-  };
+  // Every Redis operation here is idempotent (SET overwrites), so a policy may retry any.
+  const attempt = <T>(op: string, fn: () => Promise<T>): Promise<T> =>
+    withPolicy(options.policy, true, async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw storageError(error, op);
+      }
+    });
 
   return {
     async get<T>(key: string) {

@@ -1,6 +1,7 @@
 import { configError } from '../../internal/config.js';
 import { dbError } from '../db-errors.js';
 import { assertIdentifier, assertTableName } from '../identifier.js';
+import { type DriverOptions, withPolicy } from '../policy.js';
 import { checkRows, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
 import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere } from '../where.js';
@@ -13,7 +14,7 @@ export interface SupabaseLike {
 }
 
 /** Options of {@link supabaseTable}. */
-export interface SupabaseTableOptions<Row extends AnyRow> extends TableOptions<Row> {}
+export interface SupabaseTableOptions<Row extends AnyRow> extends TableOptions<Row>, DriverOptions {}
 
 interface PostgrestResult {
   data: unknown;
@@ -68,26 +69,29 @@ export function supabaseTable<Row extends AnyRow>(
   const from = (): QueryBuilder =>
     (schemaName === undefined ? client.from(tableName) : client.schema!(schemaName).from(tableName)) as QueryBuilder;
 
-  async function run(op: string, query: PromiseLike<PostgrestResult>): Promise<PostgrestResult> {
-    let result: PostgrestResult;
-    try {
-      result = await query;
-    } catch (error) {
-      throw dbError(error, op, name);
-    }
-    if (result.error) {
-      const { details } = result.error;
-      const trimmed = typeof details === 'string' && details.length > 500 ? `${details.slice(0, 500)}…` : details;
-      throw dbError({ ...result.error, details: trimmed }, op, name, result.status);
-    }
-    return result;
+  /** Runs a freshly built query (a retry builds it again), mapping PostgREST errors. */
+  function run(op: string, query: () => PromiseLike<PostgrestResult>): Promise<PostgrestResult> {
+    return withPolicy(options.policy, op !== 'insert', async () => {
+      let result: PostgrestResult;
+      try {
+        result = await query();
+      } catch (error) {
+        throw dbError(error, op, name);
+      }
+      if (result.error) {
+        const { details } = result.error;
+        const trimmed = typeof details === 'string' && details.length > 500 ? `${details.slice(0, 500)}…` : details;
+        throw dbError({ ...result.error, details: trimmed }, op, name, result.status);
+      }
+      return result;
+    });
   }
   const rowsOf = (result: PostgrestResult): AnyRow[] => (Array.isArray(result.data) ? (result.data as AnyRow[]) : []);
 
   async function insert(input: Row | readonly Row[]): Promise<Row[]> {
     const rows = await checkRows(schema, normalizeRows(input, 'insert'), `${name}: insert`);
     if (rows.length === 0) return [];
-    const result = await run('insert', from().insert(rows, { defaultToNull: false }).select());
+    const result = await run('insert', () => from().insert(rows, { defaultToNull: false }).select());
     return checkRows(schema, rowsOf(result), `${name}: insert`);
   }
 
@@ -97,10 +101,11 @@ export function supabaseTable<Row extends AnyRow>(
     assertPaging(opts.limit, opts.offset);
     const columns = opts.columns?.map((c) => assertIdentifier(c));
     if (opts.limit === 0) return [];
-    let query = applyOrder(applyFilters(from().select(columns ? columns.join(',') : '*'), conditions), order);
     const offset = opts.offset ?? 0;
-    if (opts.limit !== undefined || offset > 0)
-      query = query.range(offset, offset + (opts.limit ?? NO_LIMIT) - 1) as Builder;
+    const query = () => {
+      const q = applyOrder(applyFilters(from().select(columns ? columns.join(',') : '*'), conditions), order);
+      return opts.limit !== undefined || offset > 0 ? q.range(offset, offset + (opts.limit ?? NO_LIMIT) - 1) : q;
+    };
     const rows = rowsOf(await run('select', query));
     return columns ? rows : checkRows(schema, rows, `${name}: select`);
   }
@@ -108,7 +113,7 @@ export function supabaseTable<Row extends AnyRow>(
   /** With a schema, PostgREST cannot roll back: check the patched rows before writing. */
   async function precheck(conditions: Condition[], changes: AnyRow): Promise<void> {
     if (!schema) return;
-    const current = rowsOf(await run('update', applyFilters(from().select('*'), conditions)));
+    const current = rowsOf(await run('update', () => applyFilters(from().select('*'), conditions)));
     await checkRows(
       schema,
       current.map((row) => ({ ...row, ...changes })),
@@ -120,7 +125,7 @@ export function supabaseTable<Row extends AnyRow>(
     const conditions = mutationWhere(where, opts, 'update');
     const changes = normalizePatch(patch);
     await precheck(conditions, changes);
-    const result = await run('update', applyFilters(from().update(changes), conditions).select());
+    const result = await run('update', () => applyFilters(from().update(changes), conditions).select());
     return checkRows(schema, rowsOf(result), `${name}: update`);
   }
 
@@ -131,19 +136,20 @@ export function supabaseTable<Row extends AnyRow>(
     if (target.length === 0) assertIdentifier(undefined, 'onConflict column');
     const rows = await checkRows(schema, normalizeRows(input, 'upsert'), `${name}: upsert`);
     if (rows.length === 0) return [];
-    const query = from()
-      .upsert(rows, {
-        onConflict: target.join(','),
-        ignoreDuplicates: opts.ignoreDuplicates === true,
-        defaultToNull: false,
-      })
-      .select();
+    const query = () =>
+      from()
+        .upsert(rows, {
+          onConflict: target.join(','),
+          ignoreDuplicates: opts.ignoreDuplicates === true,
+          defaultToNull: false,
+        })
+        .select();
     return checkRows(schema, rowsOf(await run('upsert', query)), `${name}: upsert`);
   }
 
   async function remove(where: Where<Row>, opts?: { all?: boolean }): Promise<number> {
     const conditions = mutationWhere(where, opts, 'delete');
-    const result = await run('delete', applyFilters(from().delete({ count: 'exact' }), conditions));
+    const result = await run('delete', () => applyFilters(from().delete({ count: 'exact' }), conditions));
     return result.count ?? 0;
   }
 
