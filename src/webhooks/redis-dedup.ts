@@ -3,9 +3,13 @@ import { DEFAULT_DEDUP_TTL_MS, type DedupOptions, type WebhookDedupStore } from 
 
 /** The part of an ioredis client `redisDedup` uses. */
 export interface DedupRedisClient {
+  /** `SET key value PX ms NX`: `'OK'` when set, `null` when the key exists. */
   set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<'OK' | null>;
+  /** `SET key value PX ms`. */
   set(key: string, value: string, px: 'PX', ms: number): Promise<'OK' | null>;
+  /** `GET key`. */
   get(key: string): Promise<string | null>;
+  /** `DEL key`. */
   del(key: string): Promise<number>;
 }
 

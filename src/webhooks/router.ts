@@ -10,6 +10,7 @@ import { verifyWebhook } from './verify.js';
 
 /** A bus the router publishes into: any `createBus()` bus fits. */
 export interface WebhookBus {
+  /** Publishes `data` as an event of `type`. */
   publish(type: string, data: unknown, options?: PublishOptions): Promise<unknown>;
 }
 
@@ -45,6 +46,7 @@ export interface WebhookRouterOptions {
 
 /** A Fetch handler serving webhook routes. */
 export interface WebhookRouter {
+  /** Answers one request (any path: unknown ones get 404). */
   fetch(request: Request): Promise<Response>;
 }
 
