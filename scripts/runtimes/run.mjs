@@ -172,5 +172,15 @@ for (const [name, run] of runtimes) {
 }
 await upstream.close();
 console.table(table);
+const checkNames = [...new Set(Object.values(table).flatMap((row) => Object.keys(row)))];
+console.log(
+  [
+    `| runtime | ${checkNames.join(' | ')} |`,
+    `| --- | ${checkNames.map(() => ':---:').join(' | ')} |`,
+    ...Object.entries(table).map(
+      ([name, row]) => `| ${name} | ${checkNames.map((c) => (row[c] === 'ok' ? '✅' : '❌')).join(' | ')} |`,
+    ),
+  ].join('\n'),
+);
 if (failed) process.exit(1);
 console.log('runtime matrix: every check passed on every runtime');
