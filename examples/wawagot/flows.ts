@@ -62,8 +62,8 @@ const SEARCH = `query Search($text: String!) { search(text: $text) { id facts { 
 
 /** Steps retry transient failures, and an open breaker too: it closes again after `halfOpenAfter`. */
 const stepRetry: StepRetry = {
-  maxAttempts: 10,
-  backoff: exponential({ initial: 250, max: 4000 }),
+  maxAttempts: 12,
+  backoff: exponential({ initial: 250, max: 2000 }),
   retryOn: (error) => {
     const e = error as { code?: string; retryable?: boolean };
     return e?.code === 'CIRCUIT_OPEN' || e?.retryable !== false;
@@ -138,10 +138,9 @@ export function createFlows(d: FlowDeps) {
       await step.run('add-fact', () =>
         d.knowledge.mutate(
           ADD_FACT,
-          { s: input.requestId, p: 'automation_run', o: input.automationRun },
-          {
-            idempotent: true,
-          },
+          { s: input.requestId, p: 'handled_by', o: `triage ${input.automationRun}` },
+          // Retrying this mutation is safe: the same fact about the same request, recorded again.
+          { idempotent: true },
         ),
       );
       const facts = await step.run('search', async () => {

@@ -116,7 +116,11 @@ export interface OnceResult {
  * until every request is finished (or the timeout) and summarises.
  */
 export async function runScenario(app: App, options: Pick<DemoOptions, 'calls' | 'timeoutMs'>): Promise<OnceResult> {
-  for (let i = 1; i <= options.calls; i++) await app.submit(requestId(i), messageFor(i));
+  // Requests arrive 20 ms apart, like a burst of customer messages.
+  for (let i = 1; i <= options.calls; i++) {
+    await app.submit(requestId(i), messageFor(i));
+    await sleep(20);
+  }
   const forgedStatus = await app.standIns.voice.sendForged();
   const deadline = Date.now() + (options.timeoutMs || 60_000 + options.calls * 1_000);
   const m = app.metrics;
