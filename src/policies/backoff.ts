@@ -53,6 +53,15 @@ export function exponential(options: Partial<Omit<ExponentialBackoff, 'type'>> =
   return { type: 'exponential', initial, max, factor, jitter };
 }
 
+/** `exponential()`: 200 ms doubling up to 30 s, full jitter (a literal, so using it costs no validation code). */
+export const DEFAULT_BACKOFF: ExponentialBackoff = {
+  type: 'exponential',
+  initial: 200,
+  max: 30_000,
+  factor: 2,
+  jitter: 'full',
+};
+
 /**
  * Delay in ms before the attempt after failed attempt number `attempt` (1-based).
  *

@@ -5,10 +5,9 @@ import { isTimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
-import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
+import type { Clock, Logger, Policy } from '../types.js';
 import { type BreakerStrategy, consecutive } from './breakers.js';
-import type { ExecuteOptions } from './compose.js';
-import { toCtx } from './context.js';
+import { executor, RUN, type Run, type Runnable } from './context.js';
 
 /** `'closed'`: calls pass; `'open'`: calls fail fast; `'half-open'`: a few probe calls pass. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -54,8 +53,6 @@ export interface CircuitBreakerPolicy extends Policy {
   toJSON(): CircuitBreakerSnapshot;
 }
 
-const STATES = ['closed', 'open', 'half-open'];
-
 /**
  * Fails calls fast while a dependency is failing. Opens when its `breaker` strategy says so,
  * lets `maxHalfOpenProbes` probe calls through after `halfOpenAfter`, and closes again on a
@@ -77,14 +74,13 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     min: 1,
     integer: true,
   });
-  const { bus, logger, isFailure, name = 'breaker', clock = systemClock } = options;
-  const initial = options.initialState;
+  const { bus, logger, isFailure, name = 'breaker', clock = systemClock, initialState: initial } = options;
   if (
     initial !== undefined &&
-    (!STATES.includes(initial?.state) || (initial.openedAt !== undefined && !Number.isFinite(initial.openedAt)))
-  ) {
+    (!/^(closed|open|half-open)$/.test(initial?.state) ||
+      (initial.openedAt !== undefined && !Number.isFinite(initial.openedAt)))
+  )
     configError('circuitBreaker.initialState must come from a breaker toJSON()');
-  }
   const counter = strategy.create(clock);
   const listeners = new Set<(state: CircuitState, previous: CircuitState) => void>();
   let state: CircuitState = initial?.state ?? 'closed';
@@ -96,17 +92,17 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     const previous = state;
     if (next === previous) return;
     state = next;
-    if (next === 'open') {
-      openedAt = clock.now();
-      const data = { name, retryAfterMs: halfOpenAfter, ...(error === undefined ? {} : { error: errorInfo(error) }) };
-      bus?.emit('breaker.opened', data);
-      logger?.warn(data, 'circuit breaker opened');
-    } else {
-      probes = 0;
-      if (next === 'closed') counter.reset();
-      bus?.emit(next === 'closed' ? 'breaker.closed' : 'breaker.half_opened', { name });
-      logger?.info({ name, state: next }, `circuit breaker ${next}`);
-    }
+    probes = 0;
+    if (next === 'open') openedAt = clock.now();
+    else if (next === 'closed') counter.reset();
+    const opened = next === 'open';
+    const type = opened ? 'breaker.opened' : next === 'closed' ? 'breaker.closed' : 'breaker.half_opened';
+    const data = opened
+      ? { name, retryAfterMs: halfOpenAfter, ...(error === undefined ? {} : { error: errorInfo(error) }) }
+      : { name };
+    bus?.emit(type, data);
+    // 'circuit breaker opened', '... closed', '... half_opened'
+    logger?.[opened ? 'warn' : 'info'](data, `circuit breaker ${type.slice(8)}`);
     for (const listener of listeners) {
       try {
         listener(next, previous);
@@ -121,65 +117,56 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     return state;
   }
 
-  function rejectFast(): Promise<never> {
-    const retryAfterMs =
-      state === 'open' && !isolated ? Math.max(0, openedAt + halfOpenAfter - clock.now()) : halfOpenAfter;
-    return Promise.reject(
-      new CircuitOpenError(`circuit breaker ${name} is ${isolated ? 'isolated' : state}`, {
-        retryAfterMs,
-        details: { name, state, isolated: isolated > 0 },
-      }),
-    );
-  }
-
-  /** Records the failure of a call; `probe` when it was let through while half-open. */
-  function failed(error: unknown, ctx: PolicyContext, probe: boolean): never {
-    const signal = ctx.signal;
-    // The caller giving up says nothing about the dependency; a timeout does.
-    const neutral =
-      isAbortError(error) ||
-      (signal.aborted && !isTimeoutError(signal.reason)) ||
-      (isFailure !== undefined && !isFailure(error));
-    if (probe) {
-      // A probe only decides while the breaker is still the half-open one that let it through.
-      if (state === 'half-open' && !isolated) neutral ? probes-- : moveTo('open', error);
-    } else if (!neutral && state === 'closed' && counter.failure()) {
-      moveTo('open', error);
-    }
-    throw error;
-  }
-  const succeeded = <T>(value: T): T => {
-    counter.success();
-    return value;
-  };
-
-  function execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
+  const run: Run = (task, ctx, ok, fail) => {
+    // A probe is a call let through while half-open.
     let probe = false;
     if (state !== 'closed' || isolated) {
-      if (isolated || current() === 'open' || probes >= maxProbes) return rejectFast();
+      if (isolated || current() === 'open' || probes >= maxProbes)
+        return fail(
+          new CircuitOpenError(`circuit breaker ${name} is ${isolated ? 'isolated' : state}`, {
+            retryAfterMs:
+              state === 'open' && !isolated ? Math.max(0, openedAt + halfOpenAfter - clock.now()) : halfOpenAfter,
+            details: { name, state, isolated: isolated > 0 },
+          }),
+        );
       probe = true;
       probes++;
     }
-    const ctx = toCtx(opts);
-    let result: Promise<T> | T;
-    try {
-      result = fn(ctx);
-    } catch (error) {
-      return Promise.reject(error).catch((e: unknown) => failed(e, ctx, probe));
-    }
-    const promise = Promise.resolve(result);
-    if (!probe) return promise.then(succeeded, (error: unknown) => failed(error, ctx, false));
-    return promise.then(
+    // The outcome is recorded before it is passed on; a throwing bus or logger fails the call.
+    task(
+      ctx,
       (value) => {
-        if (state === 'half-open' && !isolated) moveTo('closed');
-        return value;
+        try {
+          // A probe only decides while the breaker is still the half-open one that let it through.
+          if (!probe) counter.success();
+          else if (state === 'half-open' && !isolated) moveTo('closed');
+        } catch (error) {
+          return fail(error);
+        }
+        ok(value);
       },
-      (error: unknown) => failed(error, ctx, true),
+      (error) => {
+        try {
+          const signal = ctx.signal;
+          // The caller giving up says nothing about the dependency; a timeout does.
+          const neutral =
+            isAbortError(error) ||
+            (signal.aborted && !isTimeoutError(signal.reason)) ||
+            (isFailure !== undefined && !isFailure(error));
+          if (probe) {
+            if (state === 'half-open' && !isolated) neutral ? probes-- : moveTo('open', error);
+          } else if (!neutral && state === 'closed' && counter.failure()) moveTo('open', error);
+        } catch (next) {
+          return fail(next);
+        }
+        fail(error);
+      },
     );
-  }
+  };
 
   return {
-    execute,
+    [RUN]: run,
+    execute: executor(run),
     get state() {
       return isolated ? 'open' : current();
     },
@@ -193,11 +180,12 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
       if (!isolated++) moveTo('open');
       let released = false;
       return () => {
-        if (released) return;
-        released = true;
-        if (!--isolated) moveTo('closed');
+        if (!released) {
+          released = true;
+          if (!--isolated) moveTo('closed');
+        }
       };
     },
     toJSON: () => ({ state: isolated ? 'open' : current(), openedAt }),
-  };
+  } as CircuitBreakerPolicy & Runnable;
 }

@@ -1,5 +1,5 @@
-import type { Policy, PolicyContext } from '../types.js';
-import { Ctx, toCtx } from './context.js';
+import type { Policy } from '../types.js';
+import { executor, RUN, type Run, type Runnable, runOf } from './context.js';
 
 /** Options passed through nested policies: the signal and the attempt number of an outer retry. */
 export interface ExecuteOptions {
@@ -13,6 +13,9 @@ export interface ExecuteOptions {
   idempotent?: boolean;
 }
 
+/** Runs the task itself: the identity of `compose`. */
+const passthrough: Run = (task, ctx, ok, fail) => task(ctx, ok, fail);
+
 /**
  * Nests policies: the first is outermost. `compose(timeout(5000), retry(...), circuitBreaker(...))`
  * gives every attempt together 5 s, and lets the breaker see each attempt.
@@ -24,26 +27,14 @@ export interface ExecuteOptions {
  * ```
  */
 export function compose(...policies: Policy[]): Policy {
-  if (policies.length === 0) return passthrough;
   if (policies.length === 1) return policies[0] as Policy;
-  const [outer, ...rest] = policies as [Policy, ...Policy[]];
-  const inner = compose(...rest);
-  return {
-    execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-      // Our policies hand down a `Ctx` that already carries signal, attempt and idempotent:
-      // passing it on as is keeps the hot path free of allocations.
-      return outer.execute(
-        (ctx) =>
-          inner.execute(fn, ctx instanceof Ctx ? ctx : (new Ctx(ctx, ctx.attempt, opts?.idempotent) as ExecuteOptions)),
-        opts,
-      );
-    },
-  };
+  // The library's own policies chain without a promise per layer; others go through `execute`.
+  const run = policies.length
+    ? policies.map(runOf).reduceRight(
+        (inner, outer): Run =>
+          (task, ctx, ok, fail) =>
+            outer((c, o, f) => inner(task, c, o, f), ctx, ok, fail),
+      )
+    : passthrough;
+  return { [RUN]: run, execute: executor(run) } as Runnable;
 }
-
-/** A policy that just runs the function: the identity of `compose`. */
-const passthrough: Policy = {
-  async execute(fn, opts?: ExecuteOptions) {
-    return fn(toCtx(opts));
-  },
-};

@@ -1,4 +1,5 @@
-import type { Clock, PolicyContext } from '../types.js';
+import { abortErrorFrom } from '../internal/sleep.js';
+import type { Clock, Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
 
 /** A signal that never aborts, for calls made without one. */
@@ -10,11 +11,15 @@ export const neverAborted: AbortSignal = /* @__PURE__ */ new AbortController().s
  * for, so a `timeout` that nobody listens to never has to allocate an `AbortController`.
  */
 export class Ctx implements PolicyContext {
-  constructor(
-    readonly parent: ExecuteOptions | undefined,
-    readonly attempt: number,
-    readonly idempotent?: boolean | undefined,
-  ) {}
+  // Declared, not defined: assigned once in the constructor (smaller and as fast).
+  declare readonly parent: ExecuteOptions | undefined;
+  declare readonly attempt: number;
+  declare readonly idempotent: boolean | undefined;
+  constructor(parent: ExecuteOptions | undefined, attempt: number, idempotent?: boolean) {
+    this.parent = parent;
+    this.attempt = attempt;
+    this.idempotent = idempotent;
+  }
   get signal(): AbortSignal {
     return this.parent?.signal ?? neverAborted;
   }
@@ -23,6 +28,68 @@ export class Ctx implements PolicyContext {
 /** The context for `attempt`, reusing `opts` when it already is one. */
 export function toCtx(opts: ExecuteOptions | undefined, attempt = opts?.attempt ?? 1): Ctx {
   return opts instanceof Ctx && opts.attempt === attempt ? opts : new Ctx(opts, attempt, opts?.idempotent);
+}
+
+// The library's policies run each other in continuation-passing style: a policy's `Run` gets the
+// rest of the chain as a `Task` and reports the outcome through `ok`/`fail` callbacks. A composed
+// chain thus costs one promise per call (the one `execute` returns), not one per layer.
+
+/** Receives the value of a successful call. */
+export type Ok = (value: any) => void;
+/** Receives the error of a failed call. */
+export type Fail = (error: unknown) => void;
+/** The rest of a chain: runs under `ctx` and calls exactly one of `ok` and `fail`, once. */
+export type Task = (ctx: Ctx, ok: Ok, fail: Fail) => void;
+/** A policy in continuation-passing style: runs `task` (at most once per attempt) under its rules. */
+export type Run = (task: Task, ctx: Ctx, ok: Ok, fail: Fail) => void;
+
+/** Where a policy of this library keeps its {@link Run}. */
+export const RUN: unique symbol = Symbol();
+
+/** A {@link Policy} of this library. */
+export interface Runnable extends Policy {
+  readonly [RUN]: Run;
+}
+
+/** `execute` for a {@link Run}: wraps the user's function as the innermost task. */
+export function executor(run: Run): Policy['execute'] {
+  return (fn, opts) =>
+    new Promise((ok, fail) =>
+      run(
+        (ctx, ok, fail) => {
+          try {
+            // `Promise.resolve` returns a native promise as is and adopts other thenables.
+            Promise.resolve(fn(ctx)).then(ok, fail);
+          } catch (error) {
+            fail(error);
+          }
+        },
+        toCtx(opts as ExecuteOptions | undefined),
+        ok,
+        fail,
+      ),
+    );
+}
+
+/** The {@link Run} of any policy: its own, or one going through `execute` for a foreign policy. */
+export function runOf(policy: Policy): Run {
+  return (
+    (policy as Partial<Runnable>)[RUN] ??
+    ((task, ctx, ok, fail) =>
+      policy
+        .execute(
+          (c) => new Promise((o, f) => task(c instanceof Ctx ? c : new Ctx(c, c.attempt, ctx.idempotent), o, f)),
+          ctx,
+        )
+        .then(ok, fail))
+  );
+}
+
+/** Rejects at once when the caller's own signal (not one handed down by a policy) is aborted. */
+export function callerAborted(ctx: Ctx, fail: Fail): boolean {
+  const signal = ctx.parent instanceof Ctx ? undefined : ctx.parent?.signal;
+  if (signal?.aborted) fail(abortErrorFrom(signal));
+  return !!signal?.aborted;
 }
 
 /**

@@ -4,11 +4,22 @@ import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { isNetworkError } from '../internal/network-error.js';
-import { abortErrorFrom, sleep } from '../internal/sleep.js';
-import type { Clock, Logger, Policy, PolicyContext } from '../types.js';
-import { assertBackoff, type Backoff, backoffDelay, exponential } from './backoff.js';
-import type { ExecuteOptions } from './compose.js';
-import { Ctx, keepAlive, neverAborted, toCtx } from './context.js';
+import { sleep } from '../internal/sleep.js';
+import type { Clock, Logger, Policy } from '../types.js';
+import { assertBackoff, type Backoff, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import {
+  Ctx,
+  callerAborted,
+  executor,
+  type Fail,
+  keepAlive,
+  neverAborted,
+  type Ok,
+  RUN,
+  type Run,
+  type Runnable,
+  type Task,
+} from './context.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
@@ -51,61 +62,47 @@ const defaultRetryOn = (error: unknown): boolean =>
  */
 export function retry(options: RetryOptions = {}): Policy {
   const maxAttempts = assertNumber('retry.maxAttempts', options.maxAttempts ?? 3, { min: 1, integer: true });
-  const backoff = assertBackoff(options.backoff ?? exponential(), 'retry.backoff');
-  const retryOn = options.retryOn ?? defaultRetryOn;
+  const backoff = options.backoff === undefined ? DEFAULT_BACKOFF : assertBackoff(options.backoff, 'retry.backoff');
+  const { retryOn = defaultRetryOn, bus, logger, respectRetryAfter = true, name = 'retry' } = options;
   if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
-  const { bus, logger, respectRetryAfter = true, name = 'retry' } = options;
   const clock = keepAlive(options.clock ?? systemClock);
   const cap = backoff.type === 'exponential' ? backoff.max : Math.max(backoff.delayMs, 30_000);
 
-  /** The rare path: the first attempt failed; waits and retries until success or a final error. */
-  async function rest<T>(
-    fn: (ctx: PolicyContext) => Promise<T> | T,
-    opts: ExecuteOptions | undefined,
-    first: Ctx,
-    firstError: unknown,
-  ): Promise<T> {
-    let error = firstError;
-    for (let attempt = 1; ; attempt++) {
-      const signal = first.signal;
-      if (attempt >= maxAttempts || signal.aborted || !retryable(error, attempt)) throw error;
+  /** The rare path: failed attempt number `attempt` is retried after a wait, or its error passed on. */
+  async function again(task: Task, ctx: Ctx, ok: Ok, fail: Fail, attempt: number, error: unknown): Promise<void> {
+    try {
+      const signal = ctx.signal;
+      // Bugs (a `TypeError` that is not a fetch network failure) and non-errors are never retried.
+      if (
+        attempt >= maxAttempts ||
+        signal.aborted ||
+        !(error instanceof Error) ||
+        (error instanceof TypeError && !isNetworkError(error)) ||
+        !retryOn(error, attempt)
+      )
+        return fail(error);
       let delayMs = backoffDelay(backoff, attempt);
-      const after = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+      const after = (error as { retryAfterMs?: unknown }).retryAfterMs;
       if (respectRetryAfter && typeof after === 'number' && after >= 0) delayMs = Math.min(after, cap);
-      const event = { name, attempt: attempt + 1, delayMs, error: errorInfo(error) };
+      const event = { name, attempt: ++attempt, delayMs, error: errorInfo(error) };
       bus?.emit('http.retry', event);
       logger?.warn(event, 'retrying');
       // The wait is on `clock`, honours the signal, and keeps the process alive while awaited.
       await sleep(delayMs, signal === neverAborted ? undefined : signal, clock);
-      try {
-        return await fn(new Ctx(opts, attempt + 1, opts?.idempotent));
-      } catch (next) {
-        error = next;
-      }
+      task(new Ctx(ctx, attempt, ctx.idempotent), ok, (next) => again(task, ctx, ok, fail, attempt, next));
+    } catch (next) {
+      fail(next);
     }
   }
 
-  /** Bugs (a `TypeError` that is not a fetch network failure) and non-errors are never retried. */
-  function retryable(error: unknown, attempt: number): boolean {
-    if (!(error instanceof Error) || (error instanceof TypeError && !isNetworkError(error))) return false;
-    return retryOn(error, attempt);
-  }
-
-  function execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-    const first = toCtx(opts, 1);
-    const once = maxAttempts === 1 || opts?.idempotent === false;
-    // Options from a caller (not a context handed down by an outer policy) may carry an aborted signal.
-    if (opts && !(opts instanceof Ctx) && opts.signal?.aborted) return Promise.reject(abortErrorFrom(opts.signal));
-    let result: Promise<T> | T;
-    try {
-      result = fn(first);
-    } catch (error) {
-      return once ? Promise.reject(error) : rest(fn, opts, first, error);
-    }
-    // Fast path: a first attempt that succeeds costs one `then`. (`Promise.resolve` returns a
-    // native promise as is, and adopts other thenables.)
-    const promise = Promise.resolve(result);
-    return once ? promise : promise.then(undefined, (error: unknown) => rest(fn, opts, first, error));
-  }
-  return { execute };
+  const run: Run = (task, ctx, ok, fail) => {
+    if (callerAborted(ctx, fail)) return;
+    // The first attempt reuses the context when it already says attempt 1: no allocation.
+    task(
+      ctx.attempt === 1 ? ctx : new Ctx(ctx, 1, ctx.idempotent),
+      ok,
+      maxAttempts === 1 || ctx.idempotent === false ? fail : (error) => again(task, ctx, ok, fail, 1, error),
+    );
+  };
+  return { [RUN]: run, execute: executor(run) } as Runnable;
 }

@@ -93,7 +93,8 @@ class Call extends Ctx {
       call.stop(new TimeoutError(`${list.name} timed out after ${list.ms} ms`, { details: { timeoutMs: list.ms } }));
       call = list.head;
     }
-    if (call) Call.arm(list, Math.max(1, call.#deadline - now));
+    // (A call added meanwhile may have armed the timer already.)
+    if (call && !list.timer) Call.arm(list, Math.max(1, call.#deadline - now));
   }
   override get signal(): AbortSignal {
     if (!this.#controller) {
