@@ -16,4 +16,4 @@ export class AbortError extends IntegrationError {
 }
 
 /** True when `value` is a {@link AbortError}, across realms. */
-export const isAbortError: (value: unknown) => value is AbortError = guardFor<AbortError>('AbortError');
+export const isAbortError: (value: unknown) => value is AbortError = /* @__PURE__ */ guardFor<AbortError>('AbortError');

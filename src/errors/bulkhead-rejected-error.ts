@@ -17,4 +17,4 @@ export class BulkheadRejectedError extends IntegrationError {
 
 /** True when `value` is a {@link BulkheadRejectedError}, across realms. */
 export const isBulkheadRejectedError: (value: unknown) => value is BulkheadRejectedError =
-  guardFor<BulkheadRejectedError>('BulkheadRejectedError');
+  /* @__PURE__ */ guardFor<BulkheadRejectedError>('BulkheadRejectedError');

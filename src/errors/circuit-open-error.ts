@@ -18,4 +18,4 @@ export class CircuitOpenError extends IntegrationError {
 
 /** True when `value` is a {@link CircuitOpenError}, across realms. */
 export const isCircuitOpenError: (value: unknown) => value is CircuitOpenError =
-  guardFor<CircuitOpenError>('CircuitOpenError');
+  /* @__PURE__ */ guardFor<CircuitOpenError>('CircuitOpenError');

@@ -16,4 +16,5 @@ export class ConflictError extends IntegrationError {
 }
 
 /** True when `value` is a {@link ConflictError}, across realms. */
-export const isConflictError: (value: unknown) => value is ConflictError = guardFor<ConflictError>('ConflictError');
+export const isConflictError: (value: unknown) => value is ConflictError =
+  /* @__PURE__ */ guardFor<ConflictError>('ConflictError');

@@ -37,4 +37,4 @@ export class GraphQLResponseError extends IntegrationError {
 
 /** True when `value` is a {@link GraphQLResponseError}, across realms. */
 export const isGraphQLResponseError: (value: unknown) => value is GraphQLResponseError =
-  guardFor<GraphQLResponseError>('GraphQLResponseError');
+  /* @__PURE__ */ guardFor<GraphQLResponseError>('GraphQLResponseError');

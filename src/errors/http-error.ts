@@ -44,4 +44,4 @@ export class HttpError extends IntegrationError {
 }
 
 /** True when `value` is an {@link HttpError}, across realms. */
-export const isHttpError: (value: unknown) => value is HttpError = guardFor<HttpError>('HttpError');
+export const isHttpError: (value: unknown) => value is HttpError = /* @__PURE__ */ guardFor<HttpError>('HttpError');

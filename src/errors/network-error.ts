@@ -16,4 +16,5 @@ export class NetworkError extends IntegrationError {
 }
 
 /** True when `value` is a {@link NetworkError}, across realms. */
-export const isNetworkError: (value: unknown) => value is NetworkError = guardFor<NetworkError>('NetworkError');
+export const isNetworkError: (value: unknown) => value is NetworkError =
+  /* @__PURE__ */ guardFor<NetworkError>('NetworkError');

@@ -16,4 +16,5 @@ export class NotFoundError extends IntegrationError {
 }
 
 /** True when `value` is a {@link NotFoundError}, across realms. */
-export const isNotFoundError: (value: unknown) => value is NotFoundError = guardFor<NotFoundError>('NotFoundError');
+export const isNotFoundError: (value: unknown) => value is NotFoundError =
+  /* @__PURE__ */ guardFor<NotFoundError>('NotFoundError');

@@ -17,4 +17,5 @@ export class RateLimitError extends IntegrationError {
 }
 
 /** True when `value` is a {@link RateLimitError}, across realms. */
-export const isRateLimitError: (value: unknown) => value is RateLimitError = guardFor<RateLimitError>('RateLimitError');
+export const isRateLimitError: (value: unknown) => value is RateLimitError =
+  /* @__PURE__ */ guardFor<RateLimitError>('RateLimitError');

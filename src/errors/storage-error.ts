@@ -16,4 +16,5 @@ export class StorageError extends IntegrationError {
 }
 
 /** True when `value` is a {@link StorageError}, across realms. */
-export const isStorageError: (value: unknown) => value is StorageError = guardFor<StorageError>('StorageError');
+export const isStorageError: (value: unknown) => value is StorageError =
+  /* @__PURE__ */ guardFor<StorageError>('StorageError');

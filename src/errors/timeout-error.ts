@@ -16,4 +16,5 @@ export class TimeoutError extends IntegrationError {
 }
 
 /** True when `value` is a {@link TimeoutError}, across realms. */
-export const isTimeoutError: (value: unknown) => value is TimeoutError = guardFor<TimeoutError>('TimeoutError');
+export const isTimeoutError: (value: unknown) => value is TimeoutError =
+  /* @__PURE__ */ guardFor<TimeoutError>('TimeoutError');

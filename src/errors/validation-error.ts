@@ -32,4 +32,4 @@ export class ValidationError extends IntegrationError {
 
 /** True when `value` is a {@link ValidationError}, across realms. */
 export const isValidationError: (value: unknown) => value is ValidationError =
-  guardFor<ValidationError>('ValidationError');
+  /* @__PURE__ */ guardFor<ValidationError>('ValidationError');

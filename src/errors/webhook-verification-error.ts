@@ -41,4 +41,4 @@ export class WebhookVerificationError extends IntegrationError {
 
 /** True when `value` is a {@link WebhookVerificationError}, across realms. */
 export const isWebhookVerificationError: (value: unknown) => value is WebhookVerificationError =
-  guardFor<WebhookVerificationError>('WebhookVerificationError');
+  /* @__PURE__ */ guardFor<WebhookVerificationError>('WebhookVerificationError');

@@ -16,4 +16,5 @@ export class WorkflowError extends IntegrationError {
 }
 
 /** True when `value` is a {@link WorkflowError}, across realms. */
-export const isWorkflowError: (value: unknown) => value is WorkflowError = guardFor<WorkflowError>('WorkflowError');
+export const isWorkflowError: (value: unknown) => value is WorkflowError =
+  /* @__PURE__ */ guardFor<WorkflowError>('WorkflowError');
