@@ -14,6 +14,7 @@ export interface RedisKVOptions extends DriverOptions {
   scanCount?: number;
 }
 
+const noop = () => {};
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 const TRANSIENT = /connection|closed|ECONNRE|ETIMEDOUT|EPIPE|max retries|LOADING|TRYAGAIN|BUSY/i;
 
@@ -58,25 +59,37 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
     }
   };
   // Every Redis operation here is idempotent (SET overwrites), so a policy may retry any.
-  const attempt = <T>(op: string, fn: () => Promise<T>): Promise<T> =>
-    withPolicy(options.policy, true, async () => {
-      try {
-        return await fn();
-      } catch (error) {
+  // Without a policy this stays one promise deep: it is the hot path.
+  const attempt = <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    const run = () =>
+      fn().then(undefined, (error: unknown) => {
         throw storageError(error, op);
-      }
-    });
+      });
+    return options.policy ? withPolicy(options.policy, true, run) : run();
+  };
 
   return {
-    async get<T>(key: string) {
-      const k = full(key);
-      return parse<T>(key, await attempt('get', () => redis.get(k)));
+    // get/set are the hot path: plain functions returning one promise chain.
+    get<T>(key: string): Promise<T | undefined> {
+      let k: string;
+      try {
+        k = full(key);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return attempt('get', () => redis.get(k)).then((text) => parse<T>(key, text));
     },
-    async set(key: string, value: unknown, opts?: SetOptions) {
-      const k = full(key);
-      const ttl = ttlOf(opts);
-      const json = encodeValue(key, value);
-      await attempt('set', () => (ttl === undefined ? redis.set(k, json) : redis.set(k, json, 'PX', ttl)));
+    set(key: string, value: unknown, opts?: SetOptions): Promise<void> {
+      let write: () => Promise<unknown>;
+      try {
+        const k = full(key);
+        const ttl = ttlOf(opts);
+        const json = encodeValue(key, value);
+        write = ttl === undefined ? () => redis.set(k, json) : () => redis.set(k, json, 'PX', ttl);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return attempt('set', write).then(noop);
     },
     async delete(key: string) {
       const k = full(key);
