@@ -2,7 +2,7 @@ import { createBus } from '../bus/create-bus.js';
 import type { ErrorInfo } from '../bus/system-events.js';
 import { IntegrationError } from '../errors/integration-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { configError } from '../internal/config.js';
+import { assertNumber, configError } from '../internal/config.js';
 import type { Workflow } from '../workflows/define.js';
 import { type Duration, parseDuration } from '../workflows/duration.js';
 import { memoryStore } from '../workflows/memory-store.js';
@@ -47,6 +47,12 @@ export interface TestWorkflowOptions {
   maxTimers?: number;
   /** Real milliseconds a running step may take without finishing before `TimeoutError`. @default 5000 */
   realTimeoutMs?: number;
+  /**
+   * Real milliseconds a running step must stay idle before the clock moves on (to its retry
+   * backoff, or a policy wait on the same clock). A step doing real I/O with a client on this
+   * clock (its timeout timer pending) needs the I/O to finish within this. @default 10
+   */
+  idleMs?: number;
 }
 
 /** One step of a finished test run. */
@@ -113,7 +119,8 @@ function toStep(record: StepRecord, id: string): TestWorkflowStep {
  *
  * Time moves only when the run makes no progress on its own: while it is parked (sleep, event
  * wait) the next timer fires at once; while a step runs, time moves after the step has been
- * idle for a moment (retry backoff, a policy's wait on the same clock).
+ * idle for `idleMs` of real time (retry backoff, a policy's wait on the same clock). Mock the
+ * steps that call real services: that is what `steps` is for.
  *
  * @example
  * ```ts
@@ -140,8 +147,9 @@ export async function testWorkflow<I, O>(
   }
   const clock = options.clock ?? createTestClock();
   if (typeof clock.runNext !== 'function') configError('testWorkflow: clock must come from createTestClock()');
-  const maxTimers = options.maxTimers ?? 10_000;
-  const realTimeoutMs = options.realTimeoutMs ?? 5_000;
+  const maxTimers = assertNumber('testWorkflow maxTimers', options.maxTimers ?? 10_000, { min: 1, integer: true });
+  const realTimeoutMs = assertNumber('testWorkflow realTimeoutMs', options.realTimeoutMs ?? 5_000, { min: 1 });
+  const idleMs = assertNumber('testWorkflow idleMs', options.idleMs ?? 10, { min: 0 });
   const bus = options.bus ?? (createBus({ clock }) as unknown as WorkflowBus);
   const store = memoryStore();
   const used = new Set<string>();
@@ -211,7 +219,7 @@ export async function testWorkflow<I, O>(
             },
           );
         }
-        if (Date.now() - Math.max(idleSince, firedAt) < 2 || clock.pending() === 0) {
+        if (Date.now() - Math.max(idleSince, firedAt) < idleMs || clock.pending() === 0) {
           await realDelay(1);
           continue;
         }

@@ -27,20 +27,23 @@ const schemes: Array<[string, WebhookScheme]> = [
 ];
 
 describe('webhookRequest', () => {
-  it.each(schemes)('%s: the router accepts it, publishes it and the signature leaks no secret', async (name, scheme) => {
-    const bus = createBus();
-    const recorder = recordBus(bus);
-    const router = createWebhookRouter({ routes: { [`/webhooks/${name}`]: { scheme, event: 'hook' } }, bus });
-    const request = await webhookRequest(scheme, { id: 'evt_1', type: 'ping', n: 1 });
-    expect(request.method).toBe('POST');
-    expect(new URL(request.url).pathname).toBe(`/webhooks/${scheme.name}`);
-    expect(request.headers.get('content-type')).toBe('application/json');
-    for (const value of request.headers.values()) expect(value).not.toContain(CANARY);
-    const res = await router.fetch(request);
-    expect(res.status).toBe(202);
-    const hook = await recorder.waitFor('hook');
-    expect(hook.data).toEqual({ id: 'evt_1', type: 'ping', n: 1 });
-  });
+  it.each(schemes)(
+    '%s: the router accepts it, publishes it and the signature leaks no secret',
+    async (name, scheme) => {
+      const bus = createBus();
+      const recorder = recordBus(bus);
+      const router = createWebhookRouter({ routes: { [`/webhooks/${name}`]: { scheme, event: 'hook' } }, bus });
+      const request = await webhookRequest(scheme, { id: 'evt_1', type: 'ping', n: 1 });
+      expect(request.method).toBe('POST');
+      expect(new URL(request.url).pathname).toBe(`/webhooks/${scheme.name}`);
+      expect(request.headers.get('content-type')).toBe('application/json');
+      for (const value of request.headers.values()) expect(value).not.toContain(CANARY);
+      const res = await router.fetch(request);
+      expect(res.status).toBe(202);
+      const hook = await recorder.waitFor('hook');
+      expect(hook.data).toEqual({ id: 'evt_1', type: 'ping', n: 1 });
+    },
+  );
 
   it.each(schemes)('%s: a body changed after signing is refused', async (_name, scheme) => {
     const signed = await webhookRequest(scheme, { amount: 1 }, { url: '/hook' });

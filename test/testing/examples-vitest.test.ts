@@ -1,0 +1,2 @@
+// Runs examples/testing/vitest.test.ts as part of the suite (its tests register here).
+import '../../examples/testing/vitest.test.js';
