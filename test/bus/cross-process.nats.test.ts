@@ -1,21 +1,20 @@
 import { connect } from 'nats';
-import { afterAll, beforeAll, it } from 'vitest';
+import { afterAll, it } from 'vitest';
 import { describeWithService, uniquePrefix } from '../helpers/services.js';
 import { shareNats } from './fixtures/nats-lock.js';
 import { runnerToSseAcrossProcesses } from './fixtures/realtime-scenario.js';
 
+// Registered before the reachability check: a server restart by another suite is waited out.
+const releaseNats = await shareNats();
+afterAll(releaseNats);
+
 await describeWithService('nats', 'workflow runner → realtime hub across processes (NATS)', () => {
   const stream = uniquePrefix('xproc').replace(/[^A-Za-z0-9_-]/g, '_');
-  let release: () => void = () => {};
-  beforeAll(async () => {
-    release = await shareNats();
-  });
   afterAll(async () => {
     const nc = await connect({ servers: '127.0.0.1:4222' });
     const jsm = await nc.jetstreamManager();
     for (const s of [stream, `${stream}_DEAD`]) await jsm.streams.delete(s).catch(() => false);
     await nc.close();
-    release();
   });
 
   it('a runner in process A feeds an SSE client of a hub in process B', async () => {

@@ -51,9 +51,12 @@ async function ensureNatsRunning(): Promise<void> {
   await waitFor(true);
 }
 
+// Registered before the reachability check: a server restart by another suite is waited out.
+const releaseNats = await shareNats();
+afterAll(releaseNats);
+
 await describeWithService('nats', 'nats transport across processes', () => {
   let nc: NatsConnection;
-  let release: () => void = () => {};
   const streams: string[] = [];
   const prefix = (label: string) => {
     const p = uniquePrefix(label).replace(/[^A-Za-z0-9_-]/g, '_');
@@ -61,7 +64,6 @@ await describeWithService('nats', 'nats transport across processes', () => {
     return p;
   };
   beforeAll(async () => {
-    release = await shareNats();
     nc = await connect({ servers: '127.0.0.1:4222', maxReconnectAttempts: -1, reconnectTimeWait: 200 });
   });
   afterAll(async () => {
@@ -69,7 +71,6 @@ await describeWithService('nats', 'nats transport across processes', () => {
     const jsm = await nc.jetstreamManager();
     for (const s of streams) await jsm.streams.delete(s).catch(() => false);
     await nc.close();
-    release();
   });
   const fast = { ackWaitMs: 1000 };
   // No process dies here: a long ack wait keeps a stalled (loaded) machine from redelivering.

@@ -5,9 +5,12 @@ import { describeWithService, uniquePrefix } from '../helpers/services.js';
 import { transportContract } from './fixtures/contract.js';
 import { shareNats } from './fixtures/nats-lock.js';
 
+// Registered before the reachability check: a server restart by another suite is waited out.
+const releaseNats = await shareNats();
+afterAll(releaseNats);
+
 await describeWithService('nats', 'natsTransport', () => {
   let nc: NatsConnection;
-  let release: () => void = () => {};
   const streams: string[] = [];
   let stream = '';
   const subject = () => stream.toLowerCase();
@@ -17,14 +20,12 @@ await describeWithService('nats', 'natsTransport', () => {
   };
   fresh();
   beforeAll(async () => {
-    release = await shareNats();
     nc = await connect({ servers: '127.0.0.1:4222' });
   });
   afterAll(async () => {
     const jsm = await nc.jetstreamManager();
     for (const s of streams) await jsm.streams.delete(s).catch(() => false);
     await nc.close();
-    release();
   });
   const info = async (name: string) => (await nc.jetstreamManager()).streams.info(name).catch(() => undefined);
 
