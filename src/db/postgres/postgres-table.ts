@@ -74,13 +74,11 @@ export function postgresTable<Row extends AnyRow>(
   const whereClause = (conditions: Condition[]): Fragment =>
     conditions.length === 0 ? sql`` : sql`where ${join(conditions.map(condition), 'and')}`;
   function run<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    return withPolicy(options.policy, op !== 'insert', async () => {
-      try {
-        return await fn();
-      } catch (error) {
+    const attempt = () =>
+      fn().then(undefined, (error: unknown) => {
         throw dbError(error, op, label);
-      }
-    });
+      });
+    return options.policy ? withPolicy(options.policy, op !== 'insert', attempt) : attempt();
   }
   /** Runs `fn` in a transaction when the client can open one, else on the client itself. */
   const inTransaction = <T>(fn: (tx: AnySql) => Promise<T>): Promise<T> =>
@@ -129,9 +127,9 @@ export function postgresTable<Row extends AnyRow>(
     text += compileWhere(conditions, params, quote) + compileOrder(order, quote);
     if (opts.limit !== undefined) text += ` limit $${params.push(opts.limit)}`;
     if (opts.offset) text += ` offset $${params.push(opts.offset)}`;
-    const rows = await run(
-      'select',
-      async () => [...(await sql.unsafe(text, params as never[], { prepare: true }))] as AnyRow[],
+    // A postgres.js Result is an Array subclass: hand out a plain array.
+    const rows = await run('select', () =>
+      sql.unsafe(text, params as never[], { prepare: true }).then((result) => Array.from(result) as AnyRow[]),
     );
     return columns ? rows : checkRows(schema, rows, `${name}: select`);
   }
