@@ -116,4 +116,16 @@ export const budgets = [
     code: "import { createFileHub, memoryStorage, mirroredStorage } from '@wawagot/integrations/files'; export default [createFileHub, memoryStorage, mirroredStorage];",
     budget: 4700,
   },
+  {
+    // Test-only helpers: the clock alone, and the toolkit without mockServices (whose lazy
+    // import of the msw peer a bundler would inline). testWorkflow pulls in the workflow engine.
+    name: 'createTestClock (testing)',
+    code: "import { createTestClock } from '@wawagot/integrations/testing'; export default createTestClock;",
+    budget: 1100,
+  },
+  {
+    name: 'testWorkflow + webhookRequest + recordBus + createTestClock (testing)',
+    code: "import { createTestClock, recordBus, testWorkflow, webhookRequest } from '@wawagot/integrations/testing'; export default [createTestClock, recordBus, testWorkflow, webhookRequest];",
+    budget: 15000,
+  },
 ];
