@@ -38,6 +38,17 @@ await describeWithService('redis', 'redisKV', () => {
       expect(ttl).toBeLessThanOrEqual(5000);
     });
 
+    it('works with an ioredis client that has its own keyPrefix', async () => {
+      const prefixed = new Redis(services.redis.url, { keyPrefix: `${prefix}client:` });
+      const kv = redisKV(prefixed, { prefix: 'app:' });
+      await kv.set('a', 1);
+      await kv.set('b', 2);
+      expect(await redis.get(`${prefix}client:app:a`)).toBe('1');
+      expect(await kv.keys()).toEqual(['a', 'b']);
+      expect(await kv.getMany(['a', 'b'])).toEqual([1, 2]);
+      prefixed.disconnect();
+    });
+
     it('a foreign non-JSON value reads as StorageError', async () => {
       await redis.set(`${prefix}foreign:x`, 'not json');
       const error = await redisKV(redis, { prefix: `${prefix}foreign:` })

@@ -101,14 +101,16 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
     },
     async keys(keyPrefix = '') {
       if (typeof keyPrefix !== 'string') configError('keys(prefix) expects a string');
-      const match = `${escapeGlob(prefix + keyPrefix)}*`;
+      // ioredis adds its own `keyPrefix` to keys but not to SCAN patterns nor to SCAN results.
+      const clientPrefix = (redis.options as { keyPrefix?: string } | undefined)?.keyPrefix ?? '';
+      const match = `${escapeGlob(clientPrefix + prefix + keyPrefix)}*`;
       const found = new Set<string>();
       await attempt('keys', async () => {
         let cursor = '0';
         do {
           const [next, batch] = await redis.scan(cursor, 'MATCH', match, 'COUNT', scanCount);
           cursor = next;
-          for (const k of batch) found.add(k.slice(prefix.length));
+          for (const k of batch) found.add(k.slice(clientPrefix.length + prefix.length));
         } while (cursor !== '0');
       });
       return [...found].sort();
