@@ -62,8 +62,8 @@ const SEARCH = `query Search($text: String!) { search(text: $text) { id facts { 
 
 /** Steps retry transient failures, and an open breaker too: it closes again after `halfOpenAfter`. */
 const stepRetry: StepRetry = {
-  maxAttempts: 12,
-  backoff: exponential({ initial: 250, max: 2000 }),
+  maxAttempts: 20,
+  backoff: exponential({ initial: 250, max: 1500 }),
   retryOn: (error) => {
     const e = error as { code?: string; retryable?: boolean };
     return e?.code === 'CIRCUIT_OPEN' || e?.retryable !== false;

@@ -95,7 +95,7 @@ export function appOptions(options: DemoOptions, extra: Partial<AppOptions> = {}
     port: options.port,
     faults: { errorRate: 0.08, rateLimitRate: 0.04, retryAfterSec: 1, slowRate: 0.04, slowMs: 400, seed: options.seed },
     // An LLM outage a few requests in: the breaker opens, half-opens and closes again.
-    llmOutage: { from: Math.min(12, options.calls), count: 8 },
+    llmOutage: { from: Math.min(12, options.calls), count: 6 },
     ...extra,
   };
 }

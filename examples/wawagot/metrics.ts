@@ -121,17 +121,17 @@ const retries = (m: Metrics) => m.httpRetries + m.stepRetries + m.jobRetries;
 
 function breakerText(m: Metrics): string {
   const open = [...m.breakers].filter(([, s]) => s !== 'closed');
-  return open.length ? open.map(([n, s]) => `${n} ${s}`).join(', ') : 'all closed';
+  return open.length ? open.map(([n, s]) => `${n} ${s}`).join(', ') : 'closed';
 }
 
-/** One line: what a person watching the demo wants to see. */
+/** One line: what a person watching the demo wants to see (fits 100 columns). */
 export function progressLine(m: Metrics): string {
   const running = m.workflowsStarted.size - m.workflowsCompleted.size - m.workflowsFailed.size;
+  const failed = m.workflowsFailed.size ? ` ${m.workflowsFailed.size} failed` : '';
   return (
-    `requests ${m.finished.size}/${m.requests} done · calls received ${m.webhooksAccepted} · ` +
-    `jobs done ${m.jobsDone} · workflows ${m.workflowsCompleted.size} finished, ${running} running` +
-    `${m.workflowsFailed.size ? `, ${m.workflowsFailed.size} failed` : ''} · retries ${retries(m)} · ` +
-    `breakers: ${breakerText(m)}`
+    `requests ${m.finished.size}/${m.requests} · calls ${m.webhooksAccepted} · jobs ${m.jobsDone} · ` +
+    `workflows ${m.workflowsCompleted.size} done ${running} running${failed} · retries ${retries(m)} · ` +
+    `breakers ${breakerText(m)}`
   );
 }
 
