@@ -77,7 +77,11 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
       } catch (error) {
         return Promise.reject(error);
       }
-      return attempt('get', () => redis.get(k)).then((text) => parse<T>(key, text));
+      const read = (text: string | null) => parse<T>(key, text);
+      if (options.policy) return attempt('get', () => redis.get(k)).then(read);
+      return redis.get(k).then(read, (error: unknown) => {
+        throw storageError(error, 'get');
+      });
     },
     set(key: string, value: unknown, opts?: SetOptions): Promise<void> {
       let write: () => Promise<unknown>;
@@ -89,7 +93,10 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
       } catch (error) {
         return Promise.reject(error);
       }
-      return attempt('set', write).then(noop);
+      if (options.policy) return attempt('set', write).then(noop);
+      return write().then(noop, (error: unknown) => {
+        throw storageError(error, 'set');
+      });
     },
     async delete(key: string) {
       const k = full(key);
