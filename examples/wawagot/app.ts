@@ -136,6 +136,11 @@ export async function startApp(options: AppOptions): Promise<App> {
         timeoutMs: 5_000,
         breaker: { failures: 3, halfOpenAfter: 1_000 },
       },
+      knowledgeRest: {
+        baseUrl: standIns.urls.knowledgeRest,
+        auth: bearer(secrets.knowledgeToken),
+        timeoutMs: 5_000,
+      },
       retell: { baseUrl: standIns.urls.retell, auth: bearer(secrets.retellKey), timeoutMs: 5_000 },
     },
     { bus, logger },

@@ -44,6 +44,8 @@ export interface FlowDeps {
   openai: RestClient;
   automation: RestClient;
   retell: RestClient;
+  /** The knowledge graph's REST view (entities by id). */
+  knowledgeRest: RestClient;
   knowledge: GraphQLClient;
   bus: { publish(type: string, data: unknown): Promise<unknown> };
   queue: Queue<Queues>;
@@ -165,9 +167,20 @@ export function createFlows(d: FlowDeps) {
   const knowledgeVoice = defineWorkflow(
     'knowledge_voice',
     async (input: Queues['knowledge_updates'], step) => {
+      const known = await step.run('lookup-entity', async ({ signal }) => {
+        const entity = await d.knowledgeRest.get<{ facts: unknown[] }>('entities/:id', {
+          params: { id: input.requestId },
+          signal,
+        });
+        return entity.facts.length;
+      });
       const call = await step.run('place-call', async ({ signal }) => {
         const placed = await d.retell.post<{ call_id: string }>('create-phone-call', {
-          json: { from_number: '+15550100', to_number: '+15550199', metadata: { requestId: input.requestId } },
+          json: {
+            from_number: '+15550100',
+            to_number: '+15550199',
+            metadata: { requestId: input.requestId, knownFacts: known },
+          },
           idempotencyKey: `${input.requestId}-call`,
           signal,
         });

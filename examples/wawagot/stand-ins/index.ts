@@ -47,6 +47,7 @@ export async function startStandIns(options: StandInsOptions) {
       openai: `${llm.url}/v1`,
       automation: `${automation.url}/v1`,
       knowledge: `${knowledge.url}/graphql`,
+      knowledgeRest: `${knowledge.url}/v1`,
       retell: `${voice.url}/v2`,
     },
     async close() {

@@ -1,4 +1,5 @@
-// Stand-in for a knowledge-graph GraphQL API, executed by the real `graphql` package.
+// Stand-in for a knowledge-graph GraphQL API, executed by the real `graphql` package, with a
+// small REST view (GET /v1/entities/:id) of the same facts.
 import { buildSchema, graphql } from 'graphql';
 import type { FaultOptions } from './faults.js';
 import { faultInjector } from './faults.js';
@@ -33,6 +34,12 @@ export function startKnowledge(faults: FaultOptions = {}): Promise<StandIn & { f
   return startStandIn(
     'knowledge',
     async (req, res, body) => {
+      // A REST view of the same graph: GET /v1/entities/:id.
+      const rest = /^\/v1\/entities\/([\w-]+)$/.exec(req.url ?? '');
+      if (req.method === 'GET' && rest) {
+        const found = rootValue.entity({ id: rest[1] as string });
+        return found ? json(res, 200, found) : json(res, 404, { error: { message: 'no such entity' } });
+      }
       if (req.method !== 'POST' || req.url !== '/graphql')
         return json(res, 404, { errors: [{ message: 'not found' }] });
       const { query, variables, operationName } = (body ?? {}) as {
