@@ -10,7 +10,7 @@ import type { DeadLetter, DriverJob, DriverProcessOptions, DriverRun, QueueCount
 
 /** Options of {@link memoryDriver}. */
 export interface MemoryDriverOptions {
-  /** Time source for delays and backoff waits. @default systemClock */
+  /** Time source for delays, backoff waits and the processors' `rateLimit` windows. @default systemClock */
   clock?: Clock;
   /** Completed jobs remembered per queue (for `jobId` de-duplication and counts). @default 1000 */
   keepCompleted?: number;
@@ -42,11 +42,21 @@ interface Lane {
   completed: Set<string>;
   failed: Set<string>;
   dead: Map<string, { letter: DeadLetter; job: DriverJob }>;
+  /** Rate limit state: starts counted in the current window of `clock`. */
+  limit: RateWindow | undefined;
+}
+
+interface RateWindow {
+  max: number;
+  durationMs: number;
+  windowStart: number;
+  started: number;
+  timer: unknown;
 }
 
 /**
- * An in-process queue driver on p-queue: one p-queue per queue name, delays and backoff waits
- * on `unref`'d timers of `clock`, priorities, dead letters in memory. Jobs live and die with the
+ * An in-process queue driver on p-queue: one p-queue per queue name, delays, backoff waits and
+ * rate-limit windows on `unref`'d timers of `clock`, priorities, dead letters in memory. Jobs live and die with the
  * process: use `bullmqDriver` when jobs must survive a restart or be shared by processes.
  *
  * @example
@@ -77,6 +87,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         completed: new Set(),
         failed: new Set(),
         dead: new Map(),
+        limit: undefined,
       };
       lanes.set(name, found);
     }
@@ -100,7 +111,40 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     }
     // p-queue runs higher numbers first; ours (BullMQ's) run 1 first and unprioritised jobs first.
     const priority = entry.job.priority === undefined ? 0 : -entry.job.priority;
-    void l.pq.add(() => run(l, entry), { priority });
+    void l.pq.add(() => (admit(l) ? run(l, entry) : ready(l, entry)), { priority });
+  }
+
+  /**
+   * Counts a start against the lane's rate limit (fixed windows on `clock`, like p-queue's
+   * `intervalCap` but on the injected clock). Returns false when the window is spent: the job
+   * goes back in line and the lane holds until the next window.
+   */
+  function admit(l: Lane): boolean {
+    const limit = l.limit;
+    if (!limit) return true;
+    const now = clock.now();
+    if (now - limit.windowStart >= limit.durationMs) {
+      limit.windowStart = now;
+      limit.started = 0;
+    }
+    if (limit.started >= limit.max) {
+      hold(l, limit);
+      return false;
+    }
+    if (++limit.started === limit.max) hold(l, limit);
+    return true;
+  }
+
+  function hold(l: Lane, limit: RateWindow): void {
+    l.pq?.pause();
+    if (limit.timer !== undefined) return;
+    limit.timer = clock.setTimeout(
+      () => {
+        limit.timer = undefined;
+        if (!closed && !l.paused) l.pq?.start();
+      },
+      Math.max(0, limit.windowStart + limit.durationMs - clock.now()),
+    );
   }
 
   function later(l: Lane, entry: Entry, ms: number): void {
@@ -186,12 +230,11 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       const { concurrency, rateLimit } = processOptions;
       l.handler = handler;
       l.hooks = processOptions;
-      l.pq = new PQueue({
-        concurrency,
-        // Started after the backlog is in, so priorities order it as a whole.
-        autoStart: false,
-        ...(rateLimit ? { intervalCap: rateLimit.max, interval: rateLimit.durationMs } : {}),
-      });
+      l.limit = rateLimit
+        ? { ...rateLimit, windowStart: Number.NEGATIVE_INFINITY, started: 0, timer: undefined }
+        : undefined;
+      // Started after the backlog is in, so priorities order it as a whole.
+      l.pq = new PQueue({ concurrency, autoStart: false });
       const backlog = l.backlog;
       l.backlog = [];
       for (const entry of backlog) ready(l, entry);
@@ -249,6 +292,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       for (const l of lanes.values()) {
         l.pq?.pause();
         for (const entry of l.entries.values()) if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
+        if (l.limit?.timer !== undefined) clock.clearTimeout(l.limit.timer);
       }
       if (!drain) {
         stop.abort(new AbortError('the queue was closed without draining'));

@@ -136,6 +136,46 @@ describe('one clock option drives every waiting component', () => {
     await queue.close({ drain: false });
   });
 
+  it('queue memoryDriver: a processor rate limit counts its windows on the test clock', async () => {
+    const clock = createTestClock({ now: 0 });
+    const queue = createQueue<{ jobs: { n: number } }>({ driver: memoryDriver({ clock }), clock });
+    const started: Array<[number, number]> = [];
+    await queue.process(
+      'jobs',
+      ({ payload }) => {
+        started.push([payload.n, clock.now()]);
+      },
+      { concurrency: 5, rateLimit: { max: 2, durationMs: 60_000 } },
+    );
+    await queue.sendMany(
+      'jobs',
+      Array.from({ length: 5 }, (_, n) => ({ payload: { n } })),
+    );
+    await flush(5);
+    expect(started).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    await clock.advance(59_999);
+    await flush(5);
+    expect(started).toHaveLength(2);
+    await clock.advance(1);
+    await flush(5);
+    expect(started.slice(2)).toEqual([
+      [2, 60_000],
+      [3, 60_000],
+    ]);
+    await queue.pause('jobs');
+    await clock.advance(60_000);
+    await flush(5);
+    expect(started).toHaveLength(4); // paused: the new window starts nothing
+    await queue.resume('jobs');
+    await flush(5);
+    expect(started.at(-1)).toEqual([4, 120_000]);
+    expect((await queue.counts('jobs')).completed).toBe(5);
+    await queue.close();
+  });
+
   it('workflows: step.sleep and waitForEvent timeouts pass on the runner clock', async () => {
     const clock = createTestClock({ now: 0 });
     const bus = createBus({ clock });
