@@ -7,7 +7,7 @@ import { validateWith } from '../internal/schema.js';
 import { httpErrorFrom } from '../rest/attempt.js';
 import { readBoundedText } from '../rest/body.js';
 import { buildHeaders, callTimeout, resolveCommon, runAttempt, runPolicy } from '../rest/transport.js';
-import { parseBaseUrl, redactUrl } from '../rest/url.js';
+import { parseBaseUrl, redactUrl, secretValues } from '../rest/url.js';
 import type {
   BatchOperation,
   Document,
@@ -72,6 +72,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
   const url = new URL(options.url);
   url.hash = '';
   const safeUrl = redactUrl(url);
+  const urlSecrets = secretValues(url);
   const r = resolveCommon(options, endpoint.host);
 
   async function run(
@@ -83,7 +84,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     const outcome: Outcome = await runPolicy(
       r.policy,
       async (ctx) => {
-        const built = buildHeaders(r, opts.headers, url);
+        const built = buildHeaders(r, opts.headers, urlSecrets);
         const { headers, secrets } = built instanceof Promise ? await built : built;
         const info = {
           method: 'POST',

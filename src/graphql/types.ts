@@ -10,6 +10,7 @@ export type Variables = Record<string, unknown>;
  * emits); structurally the same as `@graphql-typed-document-node/core`'s.
  */
 export interface TypedDocumentNode<Result = Record<string, unknown>, V = Variables> extends DocumentNode {
+  /** Type-only marker carrying the result and variables types; never set at runtime. */
   __apiType?: (variables: V) => Result;
 }
 

@@ -3,6 +3,7 @@ import { HttpError } from '../errors/http-error.js';
 import { isIntegrationError } from '../errors/integration-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
+import { neverAborted } from '../policies/context.js';
 import type { Clock } from '../types.js';
 import { readExcerpt } from './body.js';
 
@@ -31,7 +32,8 @@ export function attemptScope(
   const linked: AbortSignal[] = [];
   const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
   for (const s of signals) {
-    if (!s || linked.includes(s)) continue;
+    // The shared never-aborting signal of the policies needs no listener.
+    if (!s || s === neverAborted || linked.includes(s)) continue;
     if (s.aborted) controller.abort(s.reason);
     else {
       s.addEventListener('abort', onAbort, { once: true });

@@ -7,7 +7,7 @@ import { kyOptions, requestBody } from './request-body.js';
 import { openStream } from './stream.js';
 import { buildHeaders, callTimeout, isIdempotentMethod, resolveCommon, runAttempt, runPolicy } from './transport.js';
 import type { RequestOptions, RestClient, RestClientOptions, StreamOptions } from './types.js';
-import { parseBaseUrl, redactUrl, resolveUrl } from './url.js';
+import { createResolver, parseBaseUrl, redactUrl } from './url.js';
 
 const RESPONSE_TYPES = new Set(['json', 'text', 'bytes', 'response']);
 
@@ -37,21 +37,23 @@ export function createRestClient(options: RestClientOptions): RestClient {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
+  const resolve = createResolver(base);
+
   async function request(method: string, path: string, opts: RequestOptions<StandardSchemaV1 | undefined> = {}) {
     method = method.toUpperCase();
     const responseType = opts.responseType ?? 'json';
     if (!RESPONSE_TYPES.has(responseType)) configError(`responseType must be json, text, bytes or response`);
     if (opts.schema && responseType !== 'json') configError('schema needs responseType json');
-    const url = resolveUrl(base, path, opts.params, opts.searchParams);
+    const target = resolve(path, opts.params, opts.searchParams);
     const body = requestBody(method, opts);
-    const safeUrl = redactUrl(url);
+    const safeUrl = target.safe;
     const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
     const timeoutMs = callTimeout(r, opts.timeoutMs);
     const where = `${method} ${safeUrl}`;
     const result = await runPolicy(
       r.policy,
       async (ctx) => {
-        const built = buildHeaders(r, opts.headers, url);
+        const built = buildHeaders(r, opts.headers, target.secrets);
         const { headers, secrets } = built instanceof Promise ? await built : built;
         if (key !== undefined) headers['idempotency-key'] = key;
         if (responseType === 'json') headers.accept ??= 'application/json';
@@ -61,7 +63,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
           r,
           info,
           secrets,
-          (signal) => http(url, kyOptions(method, headers, signal, body)),
+          (signal) => http(target.href, kyOptions(method, headers, signal, body)),
           async (response) => {
             if (responseType === 'response') return response;
             if (responseType === 'bytes') return readBounded(response, r.maxBodyBytes, where);
@@ -94,6 +96,6 @@ export function createRestClient(options: RestClientOptions): RestClient {
     patch: call('PATCH'),
     delete: call('DELETE'),
     request,
-    stream: (path: string, opts: StreamOptions = {}) => openStream(r, base, http, path, opts),
+    stream: (path: string, opts: StreamOptions = {}) => openStream(r, resolve, http, path, opts),
   } as RestClient;
 }

@@ -6,7 +6,7 @@ import { type AttemptScope, transportError } from './attempt.js';
 import { kyOptions, requestBody } from './request-body.js';
 import { buildHeaders, callTimeout, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
 import type { SseEvent, StreamOptions } from './types.js';
-import { redactUrl, resolveUrl } from './url.js';
+import type { createResolver } from './url.js';
 
 /**
  * Opens a Server-Sent Events stream. Connecting (up to the response headers) runs under the
@@ -16,16 +16,16 @@ import { redactUrl, resolveUrl } from './url.js';
  */
 export function openStream(
   r: Resolved,
-  base: URL,
+  resolve: ReturnType<typeof createResolver>,
   http: KyInstance,
   path: string,
   opts: StreamOptions,
 ): AsyncIterableIterator<SseEvent> {
   const method = opts.method ?? (opts.json !== undefined || opts.body !== undefined ? 'POST' : 'GET');
-  const url = resolveUrl(base, path, opts.params, opts.searchParams);
+  const target = resolve(path, opts.params, opts.searchParams);
   const body = requestBody(method, opts);
   const maxEvent = assertNumber('maxEventBytes', opts.maxEventBytes ?? 1024 * 1024, { min: 1, integer: true });
-  const safeUrl = redactUrl(url);
+  const safeUrl = target.safe;
   const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
   const timeoutMs = callTimeout(r, opts.timeoutMs);
 
@@ -37,7 +37,7 @@ export function openStream(
     const response = await runPolicy(
       r.policy,
       async (ctx) => {
-        const built = buildHeaders(r, opts.headers, url);
+        const built = buildHeaders(r, opts.headers, target.secrets);
         const { headers, secrets } = built instanceof Promise ? await built : built;
         if (key !== undefined) headers['idempotency-key'] = key;
         headers.accept ??= 'text/event-stream';
@@ -47,7 +47,7 @@ export function openStream(
           r,
           info,
           secrets,
-          (signal) => http(url, kyOptions(method, headers, signal, body)),
+          (signal) => http(target.href, kyOptions(method, headers, signal, body)),
           async (res, s) => {
             scope = s;
             return res;

@@ -3,12 +3,12 @@ import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { compose } from '../policies/compose.js';
+import { neverAborted } from '../policies/context.js';
 import { retry } from '../policies/retry.js';
 import type { Clock, Policy, PolicyContext } from '../types.js';
 import { type AttemptScope, attemptScope, type CallInfo, httpErrorFrom, transportError } from './attempt.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import type { HttpClientOptions } from './types.js';
-import { secretValues } from './url.js';
 
 /** Methods a policy may repeat without an idempotency key. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -99,8 +99,6 @@ export function runPolicy<T>(
   return policy.execute(fn, { signal, idempotent } as { signal?: AbortSignal });
 }
 
-const neverAborted = /* @__PURE__ */ new AbortController().signal;
-
 /** Header names whose values are scrubbed from error body excerpts. */
 const SECRET_HEADER = /auth|cookie|key|token|secret|sig|pass/i;
 /** What `Headers` accepts in a value (checked here so the runtime never echoes a secret in its error). */
@@ -114,10 +112,10 @@ const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 export function buildHeaders(
   r: Resolved,
   extra: HeadersInit | undefined,
-  url?: URL,
+  urlSecrets: readonly string[],
 ): BuiltHeaders | Promise<BuiltHeaders> {
   const headers = { ...r.headers };
-  const secrets = url?.search ? secretValues(url).concat(r.headerSecrets) : r.headerSecrets.slice();
+  const secrets = r.headerSecrets.concat(urlSecrets);
   if (extra) {
     try {
       for (const [k, v] of new Headers(extra)) {

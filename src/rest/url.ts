@@ -117,3 +117,34 @@ export function secretValues(url: URL): string[] {
   for (const [k, v] of url.searchParams) if (SECRET_NAME.test(k) && v) out.push(v);
   return out;
 }
+
+/** A resolved request URL: what is sent, what may be shown, and the secrets to scrub. */
+export interface Target {
+  href: string;
+  /** Redacted, for messages, logs and events. */
+  safe: string;
+  /** Secret query values (and password) in `href`. */
+  secrets: string[];
+}
+
+/**
+ * `resolveUrl` + `redactUrl` + `secretValues` for one base, remembering the last few hundred
+ * plain paths (no params, no searchParams) so a hot path is validated once.
+ */
+export function createResolver(
+  base: URL,
+): (path: string, params?: Record<string, PathParam>, searchParams?: SearchParams) => Target {
+  const cache = new Map<string, Target>();
+  return (path, params, searchParams) => {
+    const plain = params === undefined && searchParams === undefined && typeof path === 'string';
+    const hit = plain ? cache.get(path) : undefined;
+    if (hit) return hit;
+    const url = resolveUrl(base, path, params, searchParams);
+    const target = { href: url.href, safe: redactUrl(url), secrets: url.search ? secretValues(url) : [] };
+    if (plain) {
+      if (cache.size >= 256) cache.clear();
+      cache.set(path, target);
+    }
+    return target;
+  };
+}
