@@ -248,9 +248,11 @@ async function cli(): Promise<number> {
   clearInterval(ticker);
   if (tty) process.stdout.write('\r\x1b[2K');
   status = '';
-  await app.close({ cleanup: !options.keep });
   const left = app.metrics.requests - app.metrics.finished.size;
-  print(`${progressLine(app.metrics)}\nstopped${left ? `; ${left} request(s) unfinished` : ', nothing lost'}`);
+  // Unfinished work stays where it is (Redis keys, PostgreSQL schemas) instead of being deleted.
+  await app.close({ cleanup: !options.keep && left === 0 });
+  print(progressLine(app.metrics));
+  print(left ? `stopped; ${left} request(s) unfinished, their state kept (${app.describe})` : 'stopped, nothing lost');
   return left ? 1 : 0;
 }
 
