@@ -13,20 +13,24 @@ type Raw = string | readonly string[] | undefined | null;
  * `Headers` joins repeats with ", ", which every scheme refuses as malformed.)
  */
 export function headerReader(headers: unknown): (name: string) => string | undefined {
-  const list =
-    headers instanceof Headers
-      ? undefined
-      : Array.isArray(headers)
-        ? (headers as Array<[string, Raw]>)
-        : Object.entries((headers as Record<string, Raw>) ?? configError('verifyWebhook: headers are required'));
+  if (headers === null || typeof headers !== 'object') configError('verifyWebhook: headers are required');
+  const fetchHeaders = headers instanceof Headers ? headers : undefined;
+  const pairs = Array.isArray(headers) ? (headers as Array<[string, Raw]>) : undefined;
+  const record = headers as Record<string, Raw>;
   return (name) => {
-    let found = list ? undefined : (headers as Headers).get(name);
+    let found = fetchHeaders?.get(name);
     let seen = 0;
-    // Scanned on each lookup rather than copied into a Map: schemes read two or three headers.
-    for (const [key, value] of list ?? []) {
-      if (value == null || key.length !== name.length || key.toLowerCase() !== name) continue;
-      seen += typeof value === 'string' ? 1 : value.length;
-      found = typeof value === 'string' ? value : value[0];
+    // Scanned on each lookup rather than copied: schemes read two or three headers.
+    if (!fetchHeaders) {
+      const keys = pairs ?? Object.keys(record);
+      for (let i = 0; i < keys.length; i++) {
+        const key = pairs ? (pairs[i] as [string, Raw])[0] : (keys[i] as string);
+        if (key.length !== name.length || key.toLowerCase() !== name) continue;
+        const value = pairs ? (pairs[i] as [string, Raw])[1] : record[key];
+        if (value == null) continue;
+        seen += typeof value === 'string' ? 1 : value.length;
+        found = typeof value === 'string' ? value : value[0];
+      }
     }
     if (seen > 1 || (found && !PRINTABLE.test(found))) reject('malformed_signature');
     return found?.trim() || undefined;

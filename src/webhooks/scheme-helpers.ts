@@ -64,14 +64,15 @@ export function verifyDigest<R>(
   done: () => R,
 ): R | Promise<R> {
   if (!candidates.length) reject('malformed_signature');
-  const pending: Promise<boolean>[] = [];
+  let pending: Promise<boolean>[] | undefined;
   let found = false;
   for (const key of keys) {
     const result = key.match(parts, candidates);
     if (typeof result === 'boolean') found ||= result;
-    else pending.push(result);
+    else if (pending) pending.push(result);
+    else pending = [result];
   }
   if (found) return done();
-  if (!pending.length) reject('invalid_signature');
+  if (!pending) reject('invalid_signature');
   return Promise.all(pending).then((all) => (all.includes(true) ? done() : reject('invalid_signature')));
 }

@@ -19,7 +19,10 @@ export interface VerifiedWebhook<T = unknown> {
   id?: string;
   /** Signed timestamp in seconds since the epoch, when the scheme carries one. */
   timestamp?: number;
-  /** The body parsed as JSON when it is JSON, else the text (parsed on first access). */
+  /**
+   * The body parsed as JSON when it is JSON, else the text. A getter parsing on first access:
+   * `{ ...webhook }` leaves it out, `JSON.stringify(webhook)` includes it.
+   */
   readonly payload: T;
   /** The exact bytes that were verified. */
   raw: Uint8Array;

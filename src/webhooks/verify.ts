@@ -42,26 +42,34 @@ export function verifyWebhook<T = unknown>(
   }
 }
 
-function verified<T>(body: Uint8Array, scheme: WebhookScheme, { id, timestamp }: SchemeResult): VerifiedWebhook<T> {
-  let parsed: [unknown] | undefined;
-  const webhook: VerifiedWebhook<T> = {
-    raw: body,
-    // Parsed on first access: a handler that only forwards the bytes never pays for JSON.parse.
-    get payload(): T {
-      if (!parsed) {
-        const value = text(body);
-        try {
-          parsed = [JSON.parse(value)];
-        } catch {
-          parsed = [value];
-        }
+/** A verified delivery; `payload` is parsed on first access (a prototype getter: cheap to create). */
+class Verified {
+  id?: string;
+  timestamp?: number;
+  #parsed: [unknown] | undefined;
+  constructor(readonly raw: Uint8Array) {}
+  get payload(): unknown {
+    if (!this.#parsed) {
+      const value = text(this.raw);
+      try {
+        this.#parsed = [JSON.parse(value)];
+      } catch {
+        this.#parsed = [value];
       }
-      return parsed[0] as T;
-    },
-  };
+    }
+    return this.#parsed[0];
+  }
+  /** `JSON.stringify` shows the payload (a getter, so `{ ...webhook }` leaves it out). */
+  toJSON() {
+    return { id: this.id, timestamp: this.timestamp, payload: this.payload };
+  }
+}
+
+function verified<T>(body: Uint8Array, scheme: WebhookScheme, { id, timestamp }: SchemeResult): VerifiedWebhook<T> {
+  const webhook = new Verified(body);
   if (timestamp !== undefined) webhook.timestamp = timestamp;
   const payloadId = scheme.payloadId && (webhook.payload as { id?: unknown } | null)?.id;
   const delivery = id ?? (typeof payloadId === 'string' ? payloadId : undefined);
   if (delivery !== undefined) webhook.id = delivery;
-  return webhook;
+  return webhook as VerifiedWebhook<T>;
 }
