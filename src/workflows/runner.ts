@@ -9,7 +9,7 @@ import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { validateWith } from '../internal/schema.js';
-import { abortErrorFrom } from '../internal/sleep.js';
+import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { Clock, Logger } from '../types.js';
 import type { RunnerCore } from './core.js';
 import type { Workflow } from './define.js';
@@ -195,6 +195,8 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
         resolve();
       };
       const timer = clock.setTimeout(done, ms);
+      // The caller awaits this: hold the process open (the runner's own timers never do).
+      keepAlive(timer);
       set.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
