@@ -138,12 +138,15 @@ export interface Bus<E extends EventMap> {
     handler: Handler<Envelope<K, E[K]>>,
     options?: SubscribeOptions,
   ): () => void;
+  /** Registers a handler for every event type. Returns the unsubscribe function. */
   subscribe(type: '*', handler: Handler<EnvelopeOf<E>>, options?: SubscribeOptions): () => void;
   /** Like `subscribe`, removed after the first envelope. */
   once<K extends keyof E & string>(type: K, handler: Handler<Envelope<K, E[K]>>): () => void;
+  /** Like `subscribe('*')`, removed after the first envelope of any type. */
   once(type: '*', handler: Handler<EnvelopeOf<E>>): () => void;
   /** Resolves with the next matching envelope; rejects with `TimeoutError` or `AbortError`. */
   waitFor<K extends keyof E & string>(type: K, options?: WaitForOptions<Envelope<K, E[K]>>): Promise<Envelope<K, E[K]>>;
+  /** Resolves with the next matching envelope of any type. */
   waitFor(type: '*', options?: WaitForOptions<EnvelopeOf<E>>): Promise<EnvelopeOf<E>>;
   /** Number of handlers registered for a type (or all types when omitted). */
   listenerCount(type?: (keyof E & string) | '*'): number;
@@ -156,6 +159,8 @@ export interface Bus<E extends EventMap> {
  * fits, whatever its application events.
  */
 export interface EventSink {
+  /** Publishes a system event and resolves once it is handed over (see `Bus.publish`). */
   publish<K extends keyof SystemEvents>(type: K, data: SystemEvents[K], options?: PublishOptions): Promise<unknown>;
+  /** Publishes a system event without waiting (see `Bus.emit`). */
   emit<K extends keyof SystemEvents>(type: K, data: SystemEvents[K], options?: PublishOptions): unknown;
 }

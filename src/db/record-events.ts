@@ -23,6 +23,7 @@ export interface EventRow extends Record<string, unknown> {
 
 /** The part of a bus `recordEvents` needs: `subscribe` returning an unsubscribe function. */
 export interface SubscribableBus {
+  /** Registers `handler` for `type`; returns the unsubscribe function. */
   subscribe(type: string, handler: (envelope: RecordedEnvelope) => unknown): () => void;
 }
 

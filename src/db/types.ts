@@ -86,6 +86,7 @@ export interface Table<Row extends AnyRow> {
   insert(rows: Row | readonly Row[]): Promise<Row[]>;
   /** Reads rows; with `columns`, each row holds only those columns. */
   select(options?: SelectOptions<Row> & { columns?: undefined }): Promise<Row[]>;
+  /** Reads rows holding only the listed `columns`. */
   select<K extends keyof Row & string>(
     options: SelectOptions<Row, K> & { columns: readonly K[] },
   ): Promise<Array<Pick<Row, K>>>;

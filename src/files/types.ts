@@ -51,6 +51,7 @@ export interface FileStorage {
   put(path: string, data: FileData, options?: PutOptions): Promise<StoredFile>;
   /** The file's content; throws `NotFoundError` when it does not exist. */
   get(path: string, options?: { as?: 'bytes' }): Promise<Uint8Array>;
+  /** The file's content as a stream; throws `NotFoundError` when it does not exist. */
   get(path: string, options: { as: 'stream' }): Promise<ReadableStream<Uint8Array>>;
   /** Size, type and dates, or `undefined` when the file does not exist. */
   stat(path: string): Promise<FileStat | undefined>;

@@ -11,13 +11,20 @@ import type { FileData, FileStat, FileStorage, PutOptions, StoredFile } from './
  * instance fits: fs, memory, S3, Azure, Cloudflare R2/KV, ...).
  */
 export interface UnstorageLike {
+  /** Whether `key` exists. */
   hasItem(key: string): Promise<boolean>;
+  /** The raw stored value of `key` (bytes for binary-capable drivers). */
   getItemRaw(key: string): Promise<unknown>;
+  /** Stores a raw value under `key`. */
   // biome-ignore lint/suspicious/noExplicitAny: unstorage types the raw value per driver.
   setItemRaw(key: string, value: any): Promise<void>;
+  /** Deletes `key` (and its metadata with `removeMeta`). */
   removeItem(key: string, options: { removeMeta: boolean }): Promise<void>;
+  /** Keys under `base`. */
   getKeys(base?: string): Promise<string[]>;
+  /** The metadata stored for `key`. */
   getMeta(key: string): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Stores metadata for `key`. */
   // biome-ignore lint/suspicious/noExplicitAny: unstorage's StorageMeta is an open record.
   setMeta(key: string, meta: any): Promise<void>;
 }

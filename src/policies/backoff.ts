@@ -76,7 +76,14 @@ export function backoffDelay(backoff: Backoff, attempt: number, random: () => nu
   return backoff.jitter === 'full' ? Math.round(random() * raw) : raw;
 }
 
-/** Checks a user-supplied backoff value and throws `CONFIG` when it is not one. */
+/**
+ * Checks a user-supplied backoff value and throws `CONFIG` when it is not one.
+ *
+ * @example
+ * ```ts
+ * const backoff = assertBackoff(options.backoff ?? exponential(), 'myClient backoff');
+ * ```
+ */
 export function assertBackoff(value: unknown, name = 'backoff'): Backoff {
   const b = value as Backoff | undefined;
   if (!b || typeof b !== 'object' || (b.type !== 'constant' && b.type !== 'exponential')) {

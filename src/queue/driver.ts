@@ -111,9 +111,11 @@ export interface QueueDriver {
   deadLetters(queue: string, limit: number): Promise<DeadLetter[]>;
   /** Moves a dead letter back to waiting with fresh attempts; throws `NotFoundError` if absent. */
   retryDeadLetter(queue: string, jobId: string): Promise<void>;
+  /** How many jobs of `queue` are waiting, active, delayed, completed, failed and dead. */
   counts(queue: string): Promise<QueueCounts>;
   /** Stops handing out new jobs of `queue` (active ones finish). */
   pause(queue: string): Promise<void>;
+  /** Hands out jobs of a paused `queue` again. */
   resume(queue: string): Promise<void>;
   /** Stops taking new jobs; waits for active ones when `drain`, aborts them otherwise. */
   close(options: { drain: boolean }): Promise<void>;

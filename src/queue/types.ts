@@ -88,8 +88,11 @@ export interface Queue<Q extends QueueMap> {
   deadLetters<K extends keyof Q & string>(queue: K, options?: { limit?: number }): Promise<Array<DeadLetter<Q[K]>>>;
   /** Puts a dead letter back on its queue with fresh attempts; `NotFoundError` when unknown. */
   retryDeadLetter(queue: keyof Q & string, jobId: string): Promise<void>;
+  /** How many jobs of `queue` are waiting, active, delayed, completed, failed and dead. */
   counts(queue: keyof Q & string): Promise<QueueCounts>;
+  /** Stops handing out new jobs of `queue`; active ones finish. */
   pause(queue: keyof Q & string): Promise<void>;
+  /** Hands out jobs of a paused `queue` again. */
   resume(queue: keyof Q & string): Promise<void>;
   /** Stops taking jobs; waits for active ones unless `drain: false` (then aborts their signals). */
   close(options?: { drain?: boolean }): Promise<void>;

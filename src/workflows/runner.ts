@@ -20,6 +20,7 @@ import { isFinal, type RunStatus, type StepState, type WorkflowStore } from './s
 
 /** A bus the runner publishes its events to and, for `waitForEvent`, listens on. */
 export interface WorkflowBus extends EventSink {
+  /** Registers a handler for every event (used by `step.waitForEvent`); returns the unsubscribe function. */
   subscribe(type: '*', handler: (envelope: Envelope) => void | Promise<void>): () => void;
 }
 

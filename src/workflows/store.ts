@@ -97,6 +97,7 @@ export interface Waiter {
 export interface WorkflowStore {
   /** Creates the run unless `runId` exists; returns the stored run and whether it was new. */
   createRun(init: RunInit): Promise<{ run: RunRecord; created: boolean }>;
+  /** The run, or `null` when `runId` is unknown. */
   getRun(runId: string): Promise<RunRecord | null>;
   /** Steps of a run in the order they were first stored. */
   getSteps(runId: string): Promise<StepRecord[]>;

@@ -52,6 +52,7 @@ export interface NatsTransportOptions extends TransportCommonOptions {
  * ```
  */
 export interface NatsTransport extends BusTransport {
+  /** Resolves once every consumer started so far is listening. */
   ready(): Promise<void>;
 }
 

@@ -54,6 +54,7 @@ export interface RedisTransportOptions extends TransportCommonOptions {
  * ```
  */
 export interface RedisTransport extends BusTransport {
+  /** Resolves once every consumer group started so far is reading. */
   ready(): Promise<void>;
 }
 

@@ -9,8 +9,13 @@ import { applyFilters, applyOrder, type FilterBuilder } from './filters.js';
 
 /** The part of a supabase-js client this driver uses (`createClient(...)` fits). */
 export interface SupabaseLike {
+  /** A query builder for `table` (PostgREST). */
   from(table: string): unknown;
-  schema?(schema: string): { from(table: string): unknown };
+  /** The client for another schema than `public`. */
+  schema?(schema: string): {
+    /** A query builder for `table` in that schema. */
+    from(table: string): unknown;
+  };
 }
 
 /** Options of {@link supabaseTable}. */
