@@ -1,6 +1,7 @@
 import { createBus } from '../bus/create-bus.js';
 import type { ErrorInfo } from '../bus/system-events.js';
 import { IntegrationError } from '../errors/integration-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { assertNumber, configError } from '../internal/config.js';
 import type { Workflow } from '../workflows/define.js';
@@ -185,7 +186,7 @@ export async function testWorkflow<I, O>(
       await tick();
       if (publishing.size > 0) await Promise.all([...publishing]);
       const run = await store.getRun(runId);
-      if (!run) throw new IntegrationError(`testWorkflow: run ${runId} vanished`);
+      if (!run) throw new NotFoundError(`testWorkflow: run ${runId} vanished`, { details: { runId } });
       if (isFinal(run.status)) break;
       const runs = await tree(store, runId);
       const waited = new Set<string>();
