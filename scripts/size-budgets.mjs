@@ -31,14 +31,14 @@ export const budgets = [
     // Includes ky, the default retry policy and the SSE parser behind stream().
     name: 'createRestClient + bearer (rest)',
     code: "import { createRestClient, bearer } from '@wawagot/integrations/rest'; export default [createRestClient, bearer];",
-    budget: 14200,
+    budget: 13600,
     compare: { name: 'ky', code: "import ky from 'ky'; export default ky;" },
   },
   {
     // Includes graphql-request (with graphql's parser and printer) and the default retry policy.
     name: 'createGraphQLClient (graphql)',
     code: "import { createGraphQLClient } from '@wawagot/integrations/graphql'; export default createGraphQLClient;",
-    budget: 21500,
+    budget: 20500,
     compare: {
       name: 'graphql-request',
       code: "import { GraphQLClient } from 'graphql-request'; export default GraphQLClient;",
