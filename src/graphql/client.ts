@@ -110,7 +110,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
               }
               const text = await readBoundedText(response, r.maxBodyBytes, `POST ${safeUrl}`);
               if (!response.ok && !/"errors"\s*:/.test(text)) {
-                const excerpt = new Response(text.slice(0, 1024), {
+                const excerpt = new Response(text.slice(0, 8192), {
                   status: response.status,
                   headers: response.headers,
                 });
