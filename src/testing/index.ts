@@ -15,6 +15,7 @@ export {
   type MockGraphQLService,
   type MockRestService,
   type MockServices,
+  type MockServicesOptions,
   mockServices,
 } from './mock-services.js';
 export type { StepMock, StepMockContext } from './mock-steps.js';

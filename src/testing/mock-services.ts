@@ -1,4 +1,6 @@
 import { IntegrationError } from '../errors/integration-error.js';
+import { systemClock } from '../internal/clock.js';
+import type { Clock } from '../types.js';
 import type { MockCall, MockReply, MockReplyFn, MockScript, MockStep } from './replies.js';
 
 /** One mocked REST service: its base URL and a script per `'METHOD /path'` route. */
@@ -13,6 +15,12 @@ export interface MockGraphQLService {
   graphql: string;
   /** Keys are operation names; replies carry `json: { data }` or `json: { errors }`. */
   operations: Record<string, MockScript>;
+}
+
+/** Options of {@link mockServices}. */
+export interface MockServicesOptions {
+  /** Clock the `delay()` / `delayMs` waits run on: a test clock makes a slow service cost no real time. @default systemClock */
+  clock?: Clock;
 }
 
 /** The handlers and controls returned by {@link mockServices}. */
@@ -74,10 +82,10 @@ async function toCall(request: Request): Promise<MockCall> {
   };
 }
 
-async function respond(reply: MockReply | MockReplyFn, call: MockCall): Promise<Response> {
+async function respond(reply: MockReply | MockReplyFn, call: MockCall, clock: Clock): Promise<Response> {
   const r = typeof reply === 'function' ? await reply(call) : reply;
   if (r instanceof Response) return r;
-  if (r.delayMs) await new Promise((resolve) => setTimeout(resolve, r.delayMs));
+  if (r.delayMs) await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), r.delayMs as number));
   const headers = new Headers(r.headers);
   let body: string | null = null;
   if (r.json !== undefined) {
@@ -107,7 +115,12 @@ async function respond(reply: MockReply | MockReplyFn, call: MockCall): Promise<
  */
 export async function mockServices(
   definitions: Record<string, MockRestService | MockGraphQLService>,
+  options: MockServicesOptions = {},
 ): Promise<MockServices> {
+  const clock = options.clock ?? systemClock;
+  if (typeof clock?.setTimeout !== 'function') {
+    throw new IntegrationError('mockServices: clock must be a Clock', { code: 'CONFIG' });
+  }
   let msw: typeof import('msw');
   try {
     msw = await import('msw');
@@ -134,7 +147,7 @@ export async function mockServices(
             if (operationName !== operation) return undefined;
             const call = await toCall(request);
             record(key, call);
-            return respond(nextReply(scripts.get(key) as Script), call);
+            return respond(nextReply(scripts.get(key) as Script), call, clock);
           }),
         );
       }
@@ -162,7 +175,7 @@ export async function mockServices(
         factory(url, async ({ request }) => {
           const call = await toCall(request);
           record(key, call);
-          return respond(nextReply(scripts.get(key) as Script), call);
+          return respond(nextReply(scripts.get(key) as Script), call, clock);
         }),
       );
     }

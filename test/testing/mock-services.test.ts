@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { delay, fail, mockServices } from '../../src/testing/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRestClient } from '../../src/rest/index.js';
+import { createTestClock, delay, fail, mockServices } from '../../src/testing/index.js';
 
 const services = await mockServices({
   openai: {
@@ -84,6 +85,31 @@ describe('mockServices', () => {
     expect(services.calls('knowledge', 'GetEntity')).toHaveLength(1);
   });
 
+  it('runs delays on the given clock: a slow service costs no real time', async () => {
+    const clock = createTestClock();
+    const slow = await mockServices(
+      { svc: { baseUrl: 'https://slow.test/api', routes: { 'GET /x': delay(60_000, { json: { ok: true } }) } } },
+      { clock },
+    );
+    server.use(...(slow.handlers as Parameters<typeof server.use>));
+    try {
+      const pending = fetch('https://slow.test/api/x').then((r) => r.json());
+      await vi.waitFor(() => expect(slow.calls('svc', 'GET /x')).toHaveLength(1));
+      await clock.advance(60_000);
+      expect(await pending).toEqual({ ok: true });
+
+      // A client on the same clock times out while the service is still "working".
+      const client = createRestClient({ baseUrl: 'https://slow.test/api/', clock, timeoutMs: 5_000, policy: false });
+      const call = client.get('x').catch((e: unknown) => e);
+      await vi.waitFor(() => expect(slow.calls('svc', 'GET /x')).toHaveLength(2));
+      await clock.advance(5_000);
+      expect(await call).toMatchObject({ code: 'TIMEOUT' });
+      await clock.runAll(); // let the abandoned mocked reply finish
+    } finally {
+      server.resetHandlers();
+    }
+  });
+
   it('refuses malformed definitions with CONFIG', async () => {
     await expect(mockServices({ x: { baseUrl: 'not a url', routes: {} } })).rejects.toMatchObject({ code: 'CONFIG' });
     await expect(
@@ -94,5 +120,6 @@ describe('mockServices', () => {
     await expect(mockServices({ x: { baseUrl: 'https://x.test', routes: { 'GET /a': [] } } })).rejects.toMatchObject({
       code: 'CONFIG',
     });
+    await expect(mockServices({}, { clock: {} as never })).rejects.toMatchObject({ code: 'CONFIG' });
   });
 });
