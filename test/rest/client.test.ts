@@ -34,6 +34,11 @@ const msw = setupServer(
   http.get(`${BASE}/text`, () => HttpResponse.text('plain words')),
   http.get(`${BASE}/bytes`, () => HttpResponse.arrayBuffer(new Uint8Array([1, 2, 3]).buffer)),
   http.delete(`${BASE}/empty`, () => new HttpResponse(null, { status: 204 })),
+  http.head(`${BASE}/users/:id`, () => new HttpResponse(null, { status: 200, headers: { 'content-length': '0' } })),
+  http.options(`${BASE}/opts`, () => {
+    count('opts');
+    return HttpResponse.text('busy', { status: 503 });
+  }),
   http.get(`${BASE}/status/:code`, ({ params }) => {
     count(`status-${params.code}`);
     return HttpResponse.text('x'.repeat(5000), { status: Number(params.code) });
@@ -104,6 +109,18 @@ describe('createRestClient contract (msw)', () => {
     expect(response).toBeInstanceOf(Response);
     expect(await response.text()).toBe('plain words');
     await expect(api.delete('/empty')).resolves.toBeUndefined();
+  });
+
+  it('supports HEAD and any method through request(); OPTIONS is retried like GET', async () => {
+    const api = createRestClient({ baseUrl: BASE, policy: retry({ maxAttempts: 2, backoff: constant(0) }) });
+    await expect(api.request('HEAD', '/users/1')).resolves.toBeUndefined();
+    await expect(api.request('options', '/opts')).rejects.toMatchObject({ status: 503, method: 'OPTIONS' });
+    expect(calls.get('opts')).toBe(2);
+  });
+
+  it("responseType 'response' still turns a non-2xx into HttpError", async () => {
+    const api = createRestClient({ baseUrl: BASE, policy: false });
+    await expect(api.get('/status/404', { responseType: 'response' })).rejects.toMatchObject({ status: 404 });
   });
 
   it('awaits an async token before every attempt (rotation)', async () => {
