@@ -194,6 +194,31 @@ describe('createWebhookRouter', () => {
     expect((await router.fetch(await signed('{"type":"a"}'))).status).toBe(503);
   });
 
+  it('the handler and the route event get the schema output; the handler sees the delivery id', async () => {
+    const seen: unknown[] = [];
+    const bus = createBus();
+    const published: unknown[] = [];
+    bus.subscribe('call.event', (e) => {
+      published.push(e.data);
+    });
+    const router = createWebhookRouter({
+      routes: {
+        '/webhooks/calls': {
+          scheme,
+          event: 'call.event',
+          schema: z.object({ type: z.string() }).transform((v) => ({ kind: v.type.toUpperCase() })),
+          handler: (webhook) => {
+            seen.push([webhook.id, webhook.payload]);
+          },
+        },
+      },
+      bus,
+    });
+    expect((await router.fetch(await signed('{"type":"ended"}', 'h-1'))).status).toBe(202);
+    expect(seen).toEqual([['h-1', { kind: 'ENDED' }]]);
+    expect(published).toEqual([{ kind: 'ENDED' }]);
+  });
+
   it('400 when the body stream fails mid-way', async () => {
     const { router } = setup();
     const stream = new ReadableStream<Uint8Array>({
