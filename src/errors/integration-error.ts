@@ -64,10 +64,11 @@ const BRAND = Symbol.for('@wawagot/integrations/error');
  */
 export class IntegrationError extends Error {
   override name = 'IntegrationError';
-  readonly code: IntegrationErrorCode;
-  readonly retryable: boolean;
-  readonly details: Record<string, unknown> | undefined;
-  readonly retryAfterMs: number | undefined;
+  // Declared (assigned in the constructor) rather than defined as class fields: smaller bundles.
+  declare readonly code: IntegrationErrorCode;
+  declare readonly retryable: boolean;
+  declare readonly details: Record<string, unknown> | undefined;
+  declare readonly retryAfterMs: number | undefined;
   /** Brand used by the cross-realm guards. */
   readonly [BRAND] = true;
 

@@ -11,14 +11,8 @@ export function assertNumber(
   value: unknown,
   { min = 0, max = Number.POSITIVE_INFINITY, integer = false }: { min?: number; max?: number; integer?: boolean } = {},
 ): number {
-  if (
-    typeof value !== 'number' ||
-    Number.isNaN(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value)) ||
-    (!Number.isFinite(value) && max !== Number.POSITIVE_INFINITY)
-  ) {
+  // NaN fails every comparison; an infinite value passes only when `max` is infinite.
+  if (!(typeof value === 'number' && value >= min && value <= max && (!integer || Number.isInteger(value)))) {
     configError(
       `${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${String(value)}`,
     );

@@ -3,7 +3,7 @@
 // ('Failed to fetch', 'network error'), Firefox, Safari ('Load failed', offline), Bun,
 // Cloudflare Workers, cross-fetch, and Deno ('error sending request for url ...').
 const NETWORK =
-  /^(?:(?:Failed to fetch|Load failed)(?: \(|$)|(?:fetch failed|terminated|network error|NetworkError when attempting to fetch resource\.|The Internet connection appears to be offline\.| A network error occurred\.|Network connection lost|Network request failed)$|error sending request for url)/;
+  /^ ?(?:fetch failed|terminated|failed to fetch|load failed|network|a network error|the internet connection|error sending request)/i;
 
 /**
  * True for the `TypeError` a `fetch` throws when the network fails (not for a bug that also

@@ -17,15 +17,15 @@ export function abortErrorFrom(signal: AbortSignal): Error {
  * other clocks are left alone.
  */
 export function keepAlive(handle: unknown): void {
-  const timer = handle as { ref?: () => void } | null;
-  if (typeof timer === 'object' && timer !== null && typeof timer.ref === 'function') timer.ref();
+  (handle as { ref?: () => void } | null)?.ref?.();
 }
 
 /**
- * Waits `ms` on `clock` (keeping the process alive meanwhile, see {@link keepAlive}); rejects with {@link AbortError} (or the signal's own library error)
- * as soon as `signal` aborts, and leaves no timer or listener behind either way.
+ * Waits `ms` on `clock` (with `keep`, keeping the process alive meanwhile, see {@link keepAlive});
+ * rejects with {@link AbortError} (or the signal's own library error) as soon as `signal` aborts,
+ * and leaves no timer or listener behind either way.
  */
-export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock, keep?: boolean): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
   if (ms <= 0 && !signal) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -40,6 +40,7 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClo
       },
       Math.max(0, ms),
     );
+    if (keep) keepAlive(handle);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

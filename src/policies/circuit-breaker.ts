@@ -1,3 +1,4 @@
+import type { SystemEvents } from '../bus/system-events.js';
 import type { EventSink } from '../bus/types.js';
 import { isAbortError } from '../errors/abort-error.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
@@ -7,7 +8,7 @@ import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import type { Clock, Logger, Policy } from '../types.js';
 import { type BreakerStrategy, consecutive } from './breakers.js';
-import { executor, RUN, type Run, type Runnable } from './context.js';
+import { type Ctx, type Fail, type Ok, policy, type Run } from './context.js';
 
 /** `'closed'`: calls pass; `'open'`: calls fail fast; `'half-open'`: a few probe calls pass. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -66,26 +67,32 @@ export interface CircuitBreakerPolicy extends Policy {
  * ```
  */
 export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreakerPolicy {
-  const strategy = options.breaker === undefined ? consecutive() : options.breaker;
-  if (typeof strategy?.create !== 'function')
+  const {
+    breaker = consecutive(),
+    halfOpenAfter = 10_000,
+    maxHalfOpenProbes = 1,
+    bus,
+    logger,
+    isFailure,
+    name = 'breaker',
+    clock = systemClock,
+    initialState: initial,
+  } = options;
+  if (typeof breaker?.create !== 'function')
     configError('circuitBreaker.breaker must be consecutive(n) or sampling({...})');
-  const halfOpenAfter = assertNumber('circuitBreaker.halfOpenAfter', options.halfOpenAfter ?? 10_000);
-  const maxProbes = assertNumber('circuitBreaker.maxHalfOpenProbes', options.maxHalfOpenProbes ?? 1, {
-    min: 1,
-    integer: true,
-  });
-  const { bus, logger, isFailure, name = 'breaker', clock = systemClock, initialState: initial } = options;
+  assertNumber('circuitBreaker.halfOpenAfter', halfOpenAfter);
+  assertNumber('circuitBreaker.maxHalfOpenProbes', maxHalfOpenProbes, { min: 1, integer: true });
   if (
     initial !== undefined &&
-    (!/^(closed|open|half-open)$/.test(initial?.state) ||
-      (initial.openedAt !== undefined && !Number.isFinite(initial.openedAt)))
+    !(/^(closed|open|half-open)$/.test(initial?.state) && Number.isFinite(initial.openedAt ?? 0))
   )
     configError('circuitBreaker.initialState must come from a breaker toJSON()');
-  const counter = strategy.create(clock);
+  const counter = breaker.create(clock);
   const listeners = new Set<(state: CircuitState, previous: CircuitState) => void>();
   let state: CircuitState = initial?.state ?? 'closed';
   let openedAt = initial?.openedAt ?? clock.now();
   let probes = 0;
+  // Held open by `isolate()` (a count of unreleased isolations); the state is then 'open'.
   let isolated = 0;
 
   function moveTo(next: CircuitState, error?: unknown): void {
@@ -93,16 +100,16 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     if (next === previous) return;
     state = next;
     probes = 0;
-    if (next === 'open') openedAt = clock.now();
-    else if (next === 'closed') counter.reset();
     const opened = next === 'open';
-    const type = opened ? 'breaker.opened' : next === 'closed' ? 'breaker.closed' : 'breaker.half_opened';
+    if (opened) openedAt = clock.now();
+    else if (next === 'closed') counter.reset();
+    const type = `breaker.${opened ? 'opened' : next === 'closed' ? next : 'half_opened'}`;
     const data = opened
-      ? { name, retryAfterMs: halfOpenAfter, ...(error === undefined ? {} : { error: errorInfo(error) }) }
+      ? { name, retryAfterMs: halfOpenAfter, ...(error !== undefined && { error: errorInfo(error) }) }
       : { name };
-    bus?.emit(type, data);
-    // 'circuit breaker opened', '... closed', '... half_opened'
-    logger?.[opened ? 'warn' : 'info'](data, `circuit breaker ${type.slice(8)}`);
+    bus?.emit(type as 'breaker.opened', data as SystemEvents['breaker.opened']);
+    // 'circuit breaker opened' (warn), '... closed', '... half_opened' (info)
+    logger?.[opened ? 'warn' : 'info'](data, `circuit ${type.replace('.', ' ')}`);
     for (const listener of listeners) {
       try {
         listener(next, previous);
@@ -117,11 +124,35 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     return state;
   }
 
+  /**
+   * Records the outcome of a call (`probe`: let through while half-open), then passes it on.
+   * A throwing bus, logger or strategy fails the call with its error instead.
+   */
+  function done(good: boolean, value: unknown, probe: boolean, ctx: Ctx, ok: Ok, fail: Fail) {
+    try {
+      // A probe only decides while the breaker is still the half-open one that let it through.
+      const decides = probe && state === 'half-open' && !isolated;
+      if (good) decides ? moveTo('closed') : probe || counter.success();
+      else {
+        const signal = ctx.signal;
+        // The caller giving up says nothing about the dependency; a timeout does.
+        const neutral =
+          isAbortError(value) ||
+          (signal.aborted && !isTimeoutError(signal.reason)) ||
+          (isFailure !== undefined && !isFailure(value));
+        if (decides) neutral ? probes-- : moveTo('open', value);
+        else if (!probe && !neutral && state === 'closed' && counter.failure()) moveTo('open', value);
+      }
+    } catch (error) {
+      return fail(error);
+    }
+    (good ? ok : fail)(value);
+  }
+
   const run: Run = (task, ctx, ok, fail) => {
-    // A probe is a call let through while half-open.
-    let probe = false;
-    if (state !== 'closed' || isolated) {
-      if (isolated || current() === 'open' || probes >= maxProbes)
+    const probe = state !== 'closed';
+    if (probe) {
+      if (current() === 'open' || probes >= maxHalfOpenProbes)
         return fail(
           new CircuitOpenError(`circuit breaker ${name} is ${isolated ? 'isolated' : state}`, {
             retryAfterMs:
@@ -129,46 +160,20 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
             details: { name, state, isolated: isolated > 0 },
           }),
         );
-      probe = true;
       probes++;
     }
-    // The outcome is recorded before it is passed on; a throwing bus or logger fails the call.
     task(
       ctx,
-      (value) => {
-        try {
-          // A probe only decides while the breaker is still the half-open one that let it through.
-          if (!probe) counter.success();
-          else if (state === 'half-open' && !isolated) moveTo('closed');
-        } catch (error) {
-          return fail(error);
-        }
-        ok(value);
-      },
-      (error) => {
-        try {
-          const signal = ctx.signal;
-          // The caller giving up says nothing about the dependency; a timeout does.
-          const neutral =
-            isAbortError(error) ||
-            (signal.aborted && !isTimeoutError(signal.reason)) ||
-            (isFailure !== undefined && !isFailure(error));
-          if (probe) {
-            if (state === 'half-open' && !isolated) neutral ? probes-- : moveTo('open', error);
-          } else if (!neutral && state === 'closed' && counter.failure()) moveTo('open', error);
-        } catch (next) {
-          return fail(next);
-        }
-        fail(error);
-      },
+      (value) => done(true, value, probe, ctx, ok, fail),
+      (error) => done(false, error, probe, ctx, ok, fail),
     );
   };
 
   return {
-    [RUN]: run,
-    execute: executor(run),
+    // A call made with an already aborted signal still runs: whether it counts depends on why.
+    ...policy(run, false),
     get state() {
-      return isolated ? 'open' : current();
+      return current();
     },
     onStateChange(listener) {
       listeners.add(listener);
@@ -186,6 +191,6 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
         }
       };
     },
-    toJSON: () => ({ state: isolated ? 'open' : current(), openedAt }),
-  } as CircuitBreakerPolicy & Runnable;
+    toJSON: () => ({ state: current(), openedAt }),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Policy } from '../types.js';
-import { executor, RUN, type Run, type Runnable, runOf } from './context.js';
+import { policy, type Run, runOf } from './context.js';
 
 /** Options passed through nested policies: the signal and the attempt number of an outer retry. */
 export interface ExecuteOptions {
@@ -36,5 +36,5 @@ export function compose(...policies: Policy[]): Policy {
             outer((c, o, f) => inner(task, c, o, f), ctx, ok, fail),
       )
     : passthrough;
-  return { [RUN]: run, execute: executor(run) } as Runnable;
+  return policy(run);
 }

@@ -51,24 +51,33 @@ export interface Runnable extends Policy {
   readonly [RUN]: Run;
 }
 
-/** `execute` for a {@link Run}: wraps the user's function as the innermost task. */
-export function executor(run: Run): Policy['execute'] {
-  return (fn, opts) =>
-    new Promise((ok, fail) =>
-      run(
-        (ctx, ok, fail) => {
-          try {
-            // `Promise.resolve` returns a native promise as is and adopts other thenables.
-            Promise.resolve(fn(ctx)).then(ok, fail);
-          } catch (error) {
-            fail(error);
-          }
-        },
-        toCtx(opts as ExecuteOptions | undefined),
-        ok,
-        fail,
-      ),
-    );
+/**
+ * A policy from its {@link Run}. Its `execute` wraps the function as the innermost task and,
+ * unless `check` is false, rejects with `AbortError` without running anything when the caller's
+ * signal is already aborted.
+ */
+export function policy(run: Run, check = true): Runnable {
+  return {
+    [RUN]: run,
+    execute: (fn, opts) =>
+      check && opts?.signal?.aborted
+        ? Promise.reject(abortErrorFrom(opts.signal))
+        : new Promise((ok, fail) =>
+            run(
+              (ctx, ok, fail) => {
+                try {
+                  // `Promise.resolve` returns a native promise as is and adopts other thenables.
+                  Promise.resolve(fn(ctx)).then(ok, fail);
+                } catch (error) {
+                  fail(error);
+                }
+              },
+              toCtx(opts),
+              ok,
+              fail,
+            ),
+          ),
+  };
 }
 
 /** The {@link Run} of any policy: its own, or one going through `execute` for a foreign policy. */
@@ -83,13 +92,6 @@ export function runOf(policy: Policy): Run {
         )
         .then(ok, fail))
   );
-}
-
-/** Rejects at once when the caller's own signal (not one handed down by a policy) is aborted. */
-export function callerAborted(ctx: Ctx, fail: Fail): boolean {
-  const signal = ctx.parent instanceof Ctx ? undefined : ctx.parent?.signal;
-  if (signal?.aborted) fail(abortErrorFrom(signal));
-  return !!signal?.aborted;
 }
 
 /**

@@ -7,19 +7,7 @@ import { isNetworkError } from '../internal/network-error.js';
 import { sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy } from '../types.js';
 import { assertBackoff, type Backoff, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
-import {
-  Ctx,
-  callerAborted,
-  executor,
-  type Fail,
-  keepAlive,
-  neverAborted,
-  type Ok,
-  RUN,
-  type Run,
-  type Runnable,
-  type Task,
-} from './context.js';
+import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
@@ -65,7 +53,7 @@ export function retry(options: RetryOptions = {}): Policy {
   const backoff = options.backoff === undefined ? DEFAULT_BACKOFF : assertBackoff(options.backoff, 'retry.backoff');
   const { retryOn = defaultRetryOn, bus, logger, respectRetryAfter = true, name = 'retry' } = options;
   if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
-  const clock = keepAlive(options.clock ?? systemClock);
+  const clock = options.clock ?? systemClock;
   const cap = backoff.type === 'exponential' ? backoff.max : Math.max(backoff.delayMs, 30_000);
 
   /** The rare path: failed attempt number `attempt` is retried after a wait, or its error passed on. */
@@ -88,21 +76,19 @@ export function retry(options: RetryOptions = {}): Policy {
       bus?.emit('http.retry', event);
       logger?.warn(event, 'retrying');
       // The wait is on `clock`, honours the signal, and keeps the process alive while awaited.
-      await sleep(delayMs, signal === neverAborted ? undefined : signal, clock);
+      await sleep(delayMs, signal === neverAborted ? undefined : signal, clock, true);
       task(new Ctx(ctx, attempt, ctx.idempotent), ok, (next) => again(task, ctx, ok, fail, attempt, next));
     } catch (next) {
       fail(next);
     }
   }
 
-  const run: Run = (task, ctx, ok, fail) => {
-    if (callerAborted(ctx, fail)) return;
+  return policy((task, ctx, ok, fail) =>
     // The first attempt reuses the context when it already says attempt 1: no allocation.
     task(
       ctx.attempt === 1 ? ctx : new Ctx(ctx, 1, ctx.idempotent),
       ok,
       maxAttempts === 1 || ctx.idempotent === false ? fail : (error) => again(task, ctx, ok, fail, 1, error),
-    );
-  };
-  return { [RUN]: run, execute: executor(run) } as Runnable;
+    ),
+  );
 }

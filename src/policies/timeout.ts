@@ -3,7 +3,7 @@ import { systemClock } from '../internal/clock.js';
 import { assertNumber } from '../internal/config.js';
 import { abortErrorFrom } from '../internal/sleep.js';
 import type { Clock, Policy } from '../types.js';
-import { Ctx, executor, type Fail, neverAborted, type Ok, RUN, type Run, type Runnable } from './context.js';
+import { Ctx, type Fail, neverAborted, policy } from './context.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -57,14 +57,12 @@ class Call extends Ctx {
   readonly #list: Deadlines;
   readonly #deadline: number;
   readonly #outer: AbortSignal | undefined;
-  readonly #ok: Ok;
   readonly #fail: Fail;
-  constructor(ctx: Ctx, list: Deadlines, deadline: number, outer: AbortSignal | undefined, ok: Ok, fail: Fail) {
+  constructor(ctx: Ctx, list: Deadlines, deadline: number, outer: AbortSignal | undefined, fail: Fail) {
     super(ctx, ctx.attempt, ctx.idempotent);
     this.#list = list;
     this.#deadline = deadline;
     this.#outer = outer;
-    this.#ok = ok;
     this.#fail = fail;
     const tail = list.tail;
     if (tail) {
@@ -103,9 +101,9 @@ class Call extends Ctx {
     }
     return this.#controller.signal;
   }
-  /** Passes the outcome on (once) and leaves the list. */
-  settle(ok: boolean, value: unknown): void {
-    if (this.#done) return;
+  /** Leaves the list; false when the call was already settled. */
+  settle(): boolean {
+    if (this.#done) return false;
     this.#done = true;
     const list = this.#list;
     const prev = this.#prev;
@@ -122,13 +120,12 @@ class Call extends Ctx {
       });
     }
     this.#outer?.removeEventListener('abort', this);
-    (ok ? this.#ok : this.#fail)(value);
+    return true;
   }
   /** Gives up: fails the call and aborts the function's signal with `reason`. */
   stop(reason: unknown): void {
-    if (this.#done) return;
-    this.#reason = reason;
-    this.settle(false, reason);
+    this.#reason ??= reason;
+    if (this.settle()) this.#fail(reason);
     this.#controller?.abort(reason);
   }
   /** The caller's signal aborted (called by `addEventListener` with this object). */
@@ -170,15 +167,14 @@ export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
   const { name = 'operation', clock = systemClock } = options;
   const list: Deadlines = { ms, name, clock };
   const start = clock === systemClock ? turnStart : () => clock.now();
-  const run: Run = (task, ctx, ok, fail) => {
+  return policy((task, ctx, ok, fail) => {
     const outer = ctx.signal;
     if (outer.aborted) return fail(abortErrorFrom(outer));
-    const call = new Call(ctx, list, start() + ms, outer === neverAborted ? undefined : outer, ok, fail);
+    const call = new Call(ctx, list, start() + ms, outer === neverAborted ? undefined : outer, fail);
     task(
       call,
-      (value) => call.settle(true, value),
-      (error) => call.settle(false, error),
+      (value) => call.settle() && ok(value),
+      (error) => call.settle() && fail(error),
     );
-  };
-  return { [RUN]: run, execute: executor(run) } as Runnable;
+  });
 }
