@@ -1,26 +1,29 @@
 // The WAWAGOT system wired from the library: stand-in upstreams, REST + GraphQL clients, one
 // bus, the Retell webhook route, four queues, four durable workflows, storage, and the realtime
 // hub serving the dashboard page of examples/dashboard on one HTTP server.
-import { once, setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '@wawagot/integrations';
 import { createBus, type Envelope } from '@wawagot/integrations/bus';
 import { createFileHub } from '@wawagot/integrations/files';
 import { createGraphQLClient } from '@wawagot/integrations/graphql';
-import { toNodeHandler } from '@wawagot/integrations/node';
 import { exponential } from '@wawagot/integrations/policies';
 import { createQueue, type Job } from '@wawagot/integrations/queue';
 import { createRealtimeHub } from '@wawagot/integrations/realtime';
-import { attachWebSocket } from '@wawagot/integrations/realtime/node';
 import { apiKeyHeader, bearer, createServices } from '@wawagot/integrations/rest';
 import { createWebhookRouter, retell } from '@wawagot/integrations/webhooks';
 import { createWorkflowRunner } from '@wawagot/integrations/workflows';
 import { z } from 'zod';
 import { type Backends, openBackends } from './backends.js';
-import { type CallEnded, callEndedKey, createFlows, type DemoEvents, type Queues, type Request } from './flows.js';
+import {
+  type CallEnded,
+  type CustomerRequest,
+  callEndedKey,
+  createFlows,
+  type DemoEvents,
+  type Queues,
+} from './flows.js';
 import { count, createMetrics, type Metrics } from './metrics.js';
+import { type AppServer, startServer } from './server.js';
 import { type FaultOptions, startStandIns } from './stand-ins/index.js';
 
 /** Secrets the app is configured with. The stand-ins accept any; they are never printed. */
@@ -69,11 +72,6 @@ export interface App {
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-const dashboardPage = readFileSync(new URL('../dashboard/index.html', import.meta.url), 'utf8').replaceAll(
-  'Integrations dashboard',
-  'WAWAGOT demo dashboard',
-);
 
 /** The dashboard's topics: the page shows a log per topic, workflow progress and breakers. */
 export const topics = {
@@ -203,8 +201,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       await runner.start(workflow, job.payload, { runId });
       await runner.result(runId, { timeoutMs: 120_000, signal: job.signal });
     };
-  await queue.process('ai_tasks', stage('ai_automation'), { concurrency: 8 });
-  await queue.process('automation_tasks', stage('automation_knowledge'), { concurrency: 8 });
+  await queue.process('ai_tasks', stage('ai_automation'), { concurrency: 16 });
+  await queue.process('automation_tasks', stage('automation_knowledge'), { concurrency: 16 });
   await queue.process('knowledge_updates', stage('knowledge_voice'), { concurrency: 32 });
   await queue.process('voice_tasks', stage('voice_dashboard'), { concurrency: 8 });
   await runner.resume();
@@ -231,23 +229,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   const hub = createRealtimeHub({ bus, topics, replay: 2_000, heartbeatMs: 10_000, retryMs: 500, logger });
 
-  const server = createServer(
-    toNodeHandler(async (request) => {
-      const { pathname } = new URL(request.url);
-      if (pathname.startsWith('/webhooks/')) return router.fetch(request);
-      if (pathname === '/events') return hub.sse(request);
-      if (pathname === '/') {
-        return new Response(dashboardPage, {
-          headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-        });
-      }
-      return new Response('not found', { status: 404 });
-    }),
-  );
-  const bridge = attachWebSocket(server, hub, { path: '/ws' });
-  server.listen(options.port ?? 0, '127.0.0.1');
+  let server: AppServer;
   try {
-    await once(server, 'listening');
+    server = await startServer({ hub, webhooks: (request) => router.fetch(request), port: options.port ?? 0 });
   } catch (error) {
     await Promise.allSettled([standIns.close(), queue.close({ drain: false }), runner.close()]);
     hub.close();
@@ -255,7 +239,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     await backends.close({ cleanup: true });
     throw error;
   }
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  appUrl = server.url;
 
   let closed = false;
   return {
@@ -268,7 +252,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     standIns,
     async submit(requestId, text) {
       metrics.requests++;
-      const payload: Request = { requestId, text, createdAt: Date.now() };
+      const payload: CustomerRequest = { requestId, text, createdAt: Date.now() };
       await queue.send('ai_tasks', payload, { jobId: requestId });
     },
     async stored() {
@@ -288,9 +272,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await queue.close({ drain: true });
       await runner.close();
       hub.close();
-      await bridge.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await standIns.close();
       await bus.close();
       await backends.close({ cleanup });

@@ -13,7 +13,7 @@ import { defineWorkflow, type StepRetry } from '@wawagot/integrations/workflows'
 import type { ResultRow, SummaryRow } from './backends.js';
 
 /** A customer request as it travels down the chain. */
-export interface Request {
+export interface CustomerRequest {
   requestId: string;
   text: string;
   /** When the request was enqueued (ms since epoch): end-to-end latency starts here. */
@@ -21,10 +21,10 @@ export interface Request {
 }
 
 export type Queues = {
-  ai_tasks: Request;
-  automation_tasks: Request & { answer: string; automationRun: string };
-  knowledge_updates: Request & { answer: string; facts: number };
-  voice_tasks: Request & { answer: string; callId: string; transcriptPath: string; transcript: string };
+  ai_tasks: CustomerRequest;
+  automation_tasks: CustomerRequest & { answer: string; automationRun: string };
+  knowledge_updates: CustomerRequest & { answer: string; facts: number };
+  voice_tasks: CustomerRequest & { answer: string; callId: string; transcriptPath: string; transcript: string };
 };
 
 export type CallEnded = { callId: string; requestId: string; transcript: string };
@@ -85,7 +85,7 @@ export function createFlows(d: FlowDeps) {
 
   const aiAutomation = defineWorkflow(
     'ai_automation',
-    async (input: Request, step) => {
+    async (input: CustomerRequest, step) => {
       const answer = await step.run('ask-llm', async ({ signal }) => {
         let text = '';
         // Token streaming over SSE; a completion has no side effect, so the POST may be retried.
