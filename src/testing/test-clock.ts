@@ -96,7 +96,14 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
       await settle();
       const timer = takeDue(Number.POSITIVE_INFINITY);
       if (!timer) return false;
+      // Timers already due at that instant fire with it; ones they schedule wait for the next call.
+      const sameInstant = new Set(timers.filter((t) => t.at <= timer.at).map((t) => t.id));
       await fire(timer);
+      for (;;) {
+        const index = timers.findIndex((t) => sameInstant.has(t.id));
+        if (index < 0) break;
+        await fire(timers.splice(index, 1)[0] as Timer);
+      }
       return true;
     },
     async runAll({ maxTimers = 10_000 } = {}) {

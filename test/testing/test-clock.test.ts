@@ -41,6 +41,26 @@ describe('createTestClock', () => {
     expect(done).toHaveBeenCalledWith(7 * 24 * 3600_000 + 3600_000);
   });
 
+  it('runNext fires every timer due at the next instant, not the ones they schedule', async () => {
+    const clock = createTestClock({ now: 0 });
+    const fired: string[] = [];
+    clock.setTimeout(() => fired.push('b'), 50);
+    clock.setTimeout(() => {
+      fired.push('a1');
+      clock.setTimeout(() => fired.push('follow-up'), 0);
+    }, 10);
+    clock.setTimeout(() => fired.push('a2'), 10);
+    expect(await clock.runNext()).toBe(true);
+    expect(fired).toEqual(['a1', 'a2']);
+    expect(clock.now()).toBe(10);
+    expect(await clock.runNext()).toBe(true);
+    expect(fired).toEqual(['a1', 'a2', 'follow-up']);
+    expect(clock.now()).toBe(10);
+    await clock.runAll();
+    expect(fired.at(-1)).toBe('b');
+    expect(await clock.runNext()).toBe(false);
+  });
+
   it('clearTimeout cancels a pending timer', async () => {
     const clock = createTestClock();
     const fn = vi.fn();
