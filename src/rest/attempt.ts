@@ -21,52 +21,71 @@ export interface AttemptScope {
   abort(): void;
 }
 
+/** One object per attempt (it is also the abort listener), so the hot path allocates little. */
+class Scope implements AttemptScope {
+  readonly #controller = new AbortController();
+  readonly #clock: Clock;
+  #timedOut = false;
+  #handle: unknown;
+  #linked: AbortSignal[] | undefined;
+
+  constructor(signals: ReadonlyArray<AbortSignal | undefined>, timeoutMs: number, clock: Clock) {
+    this.#clock = clock;
+    for (const s of signals) {
+      // The shared never-aborting signal of the policies needs no listener.
+      if (!s || s === neverAborted || this.#linked?.includes(s)) continue;
+      if (s.aborted) this.#controller.abort(s.reason);
+      else {
+        s.addEventListener('abort', this, { once: true });
+        if (this.#linked) this.#linked.push(s);
+        else this.#linked = [s];
+      }
+    }
+    if (timeoutMs > 0 && !this.#controller.signal.aborted) {
+      this.#handle = clock.setTimeout(() => {
+        this.#timedOut = true;
+        this.#controller.abort(new TimeoutError(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  /** The `abort` listener of the linked signals. */
+  handleEvent(event: Event): void {
+    this.#controller.abort((event.target as AbortSignal).reason);
+  }
+
+  disarm(): void {
+    if (this.#handle !== undefined) this.#clock.clearTimeout(this.#handle);
+    this.#handle = undefined;
+  }
+
+  done(): void {
+    this.disarm();
+    if (this.#linked) for (const s of this.#linked) s.removeEventListener('abort', this);
+    this.#linked = undefined;
+  }
+
+  abort(): void {
+    this.done();
+    this.#controller.abort();
+  }
+}
+
+/** Opens the scope of one attempt: linked to `signals`, aborted after `timeoutMs` on `clock`. */
 export function attemptScope(
   signals: ReadonlyArray<AbortSignal | undefined>,
   timeoutMs: number,
   clock: Clock,
 ): AttemptScope {
-  const controller = new AbortController();
-  let timedOut = false;
-  let handle: unknown;
-  const linked: AbortSignal[] = [];
-  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
-  for (const s of signals) {
-    // The shared never-aborting signal of the policies needs no listener.
-    if (!s || s === neverAborted || linked.includes(s)) continue;
-    if (s.aborted) controller.abort(s.reason);
-    else {
-      s.addEventListener('abort', onAbort, { once: true });
-      linked.push(s);
-    }
-  }
-  if (timeoutMs > 0 && !controller.signal.aborted) {
-    handle = clock.setTimeout(() => {
-      timedOut = true;
-      controller.abort(new TimeoutError(`timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-  }
-  const disarm = () => {
-    if (handle !== undefined) clock.clearTimeout(handle);
-    handle = undefined;
-  };
-  const done = () => {
-    disarm();
-    for (const s of linked) s.removeEventListener('abort', onAbort);
-    linked.length = 0;
-  };
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    disarm,
-    done,
-    abort() {
-      done();
-      controller.abort();
-    },
-  };
+  return new Scope(signals, timeoutMs, clock);
 }
 
 /** What the error mappers need to know about the call. */
