@@ -83,7 +83,7 @@ try {
     const result = await compare(
       [
         ['postgresTable.select({ where: { id } })', (i) => users.select({ where: { id: id(i) } })],
-        ['postgres.js sql`select * ... where id = ${id}`', (i) => sql`select * from ${table} where id = ${id(i)}`],
+        ['postgres.js sql`select * ... where id = $1`', (i) => sql`select * from ${table} where id = ${id(i)}`],
       ],
       inFlight,
     );
@@ -91,7 +91,7 @@ try {
       'PostgreSQL select by pk',
       result,
       'postgresTable.select({ where: { id } })',
-      'postgres.js sql`select * ... where id = ${id}`',
+      'postgres.js sql`select * ... where id = $1`',
       inFlight,
     );
   }

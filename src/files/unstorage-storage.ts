@@ -15,8 +15,7 @@ export interface UnstorageLike {
   hasItem(key: string): Promise<boolean>;
   /** The raw stored value of `key` (bytes for binary-capable drivers). */
   getItemRaw(key: string): Promise<unknown>;
-  /** Stores a raw value under `key`. */
-  // biome-ignore lint/suspicious/noExplicitAny: unstorage types the raw value per driver.
+  /** Stores a raw value under `key` (`any`: unstorage types the raw value per driver). */
   setItemRaw(key: string, value: any): Promise<void>;
   /** Deletes `key` (and its metadata with `removeMeta`). */
   removeItem(key: string, options: { removeMeta: boolean }): Promise<void>;
@@ -24,8 +23,7 @@ export interface UnstorageLike {
   getKeys(base?: string): Promise<string[]>;
   /** The metadata stored for `key`. */
   getMeta(key: string): Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** Stores metadata for `key`. */
-  // biome-ignore lint/suspicious/noExplicitAny: unstorage's StorageMeta is an open record.
+  /** Stores metadata for `key` (`any`: unstorage's `StorageMeta` is an open record). */
   setMeta(key: string, meta: any): Promise<void>;
 }
 

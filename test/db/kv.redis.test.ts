@@ -75,7 +75,10 @@ await describeWithService('redis', 'redisKV', () => {
       const counting = retry({
         maxAttempts: 3,
         backoff: constant(0),
-        retryOn: (e) => (retries++, isStorageError(e) && e.retryable),
+        retryOn: (e) => {
+          retries++;
+          return isStorageError(e) && e.retryable;
+        },
       });
       await expect(redisKV(dead, { policy: counting }).get('x')).rejects.toMatchObject({ name: 'StorageError' });
       expect(retries).toBe(2); // three attempts

@@ -5,14 +5,14 @@ import { assertIdentifier, assertTableName } from '../identifier.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
 import { checkRows, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
-import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere, type SortKey } from '../where.js';
+import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere } from '../where.js';
 import { compileOrder, compileWhere, quoter } from './compile.js';
 
 /** Options of {@link postgresTable}. */
 export interface PostgresTableOptions<Row extends AnyRow> extends TableOptions<Row>, DriverOptions {}
 
 type Fragment = PendingQuery<PgRow[]>;
-// biome-ignore lint/suspicious/noExplicitAny: any postgres.js instance, whatever its custom types.
+// Any postgres.js instance, whatever its custom types.
 type AnySql = Sql<any>;
 
 /**
