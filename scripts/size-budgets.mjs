@@ -98,7 +98,7 @@ export const budgets = [
     // Edge cache: LRU key-value store with a stampede-free read-through cache.
     name: 'memoryKV + cacheAside (db)',
     code: "import { memoryKV, cacheAside } from '@wawagot/integrations/db'; export default [memoryKV, cacheAside];",
-    budget: 2000,
+    budget: 2200,
   },
   {
     name: 'memoryTable (db)',
