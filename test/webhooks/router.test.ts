@@ -196,7 +196,7 @@ describe('createWebhookRouter', () => {
 
   it('the handler and the route event get the schema output; the handler sees the delivery id', async () => {
     const seen: unknown[] = [];
-    const bus = createBus();
+    const bus = createBus<{ 'call.event': { kind: string } }>();
     const published: unknown[] = [];
     bus.subscribe('call.event', (e) => {
       published.push(e.data);
