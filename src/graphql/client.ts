@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { analyzeDocument, ClientError, GraphQLClient as RequestClient } from 'graphql-request';
+import type * as GraphQLRequest from 'graphql-request';
 import { type GraphQLErrorEntry, GraphQLResponseError } from '../errors/graphql-response-error.js';
 import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
 import { configError } from '../internal/config.js';
@@ -35,14 +35,24 @@ function responseError(errors: ReadonlyArray<GraphQLErrorEntry>, data: unknown, 
   });
 }
 
+type RequestClient = GraphQLRequest.GraphQLClient;
+
+// graphql-request (and graphql-js with it) is loaded on the first operation, not at import:
+// it costs more to load than the rest of the SDK, and an app that never calls GraphQL skips it.
+let library: Promise<typeof GraphQLRequest> | undefined;
+const loadLibrary = () => {
+  library ??= import('graphql-request');
+  return library;
+};
+
 const mutationCache = new WeakMap<object, boolean>();
 const stringCache = new Map<string, boolean>();
 
 /** Whether a document is a mutation (parsed once per document). */
-function isMutation(document: Document): boolean {
+function isMutation(lib: typeof GraphQLRequest, document: Document): boolean {
   const cached = typeof document === 'string' ? stringCache.get(document) : mutationCache.get(document);
   if (cached !== undefined) return cached;
-  const result = analyzeDocument(document as never).isMutation;
+  const result = lib.analyzeDocument(document as never).isMutation;
   if (typeof document === 'string') {
     if (stringCache.size >= 500) stringCache.clear();
     stringCache.set(document, result);
@@ -76,6 +86,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
   const r = resolveCommon(options, endpoint.host);
 
   async function run(
+    lib: typeof GraphQLRequest,
     send: (client: RequestClient, signal: AbortSignal | undefined) => Promise<unknown>,
     opts: OperationOptions<StandardSchemaV1 | undefined>,
     idempotent: boolean,
@@ -121,12 +132,12 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
             false,
             true,
           );
-        const client = new RequestClient(url.href, { fetch: transport as typeof fetch, errorPolicy: 'all' });
+        const client = new lib.GraphQLClient(url.href, { fetch: transport as typeof fetch, errorPolicy: 'all' });
         try {
           return { data: await send(client, undefined) };
         } catch (error) {
           if (isIntegrationError(error)) throw error;
-          if (error instanceof ClientError && Array.isArray(error.response.errors)) {
+          if (error instanceof lib.ClientError && Array.isArray(error.response.errors)) {
             const errors = error.response.errors as unknown as GraphQLErrorEntry[];
             return { error: responseError(errors, error.response.data, safeUrl, error.response.status) };
           }
@@ -153,12 +164,14 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     if (typeof document !== 'string' && (typeof document !== 'object' || document === null)) {
       configError('document must be a string or a DocumentNode');
     }
-    if (!mutation && isMutation(document)) {
+    const lib = await loadLibrary();
+    if (!mutation && isMutation(lib, document)) {
       throw new IntegrationError('query() was given a mutation; use mutate() so it is not retried unsafely', {
         code: 'UNSAFE_OPERATION',
       });
     }
     const result = (await run(
+      lib,
       async (client) => {
         const raw = await client.rawRequest({ query: document as string, variables: variables as object });
         const errors = raw.errors as unknown as GraphQLErrorEntry[] | undefined;
@@ -177,8 +190,10 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
   async function batch(operations: ReadonlyArray<BatchOperation>, opts: MutationOptions = {}): Promise<unknown[]> {
     if (!Array.isArray(operations) || operations.length === 0)
       configError('batch needs a non-empty array of operations');
-    const idempotent = opts.idempotent === true || !operations.some((op) => isMutation(op.document));
+    const lib = await loadLibrary();
+    const idempotent = opts.idempotent === true || !operations.some((op) => isMutation(lib, op.document));
     const results = await run(
+      lib,
       (client) =>
         client.batchRequests(
           operations.map((op) => ({ document: op.document as string, variables: op.variables as object })),
