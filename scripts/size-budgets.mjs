@@ -48,8 +48,8 @@ export const budgets = [
     },
   },
   {
-    // Includes p-queue (with eventemitter3, ~4.4 kB of the total) behind memoryDriver. The
-    // BullMQ driver (queue/bullmq) is Node-only and bundles bullmq itself: no budget here.
+    // memoryDriver schedules jobs itself (no p-queue). The BullMQ driver (queue/bullmq) is
+    // Node-only and bundles bullmq itself: no budget here.
     name: 'createQueue + memoryDriver (queue)',
     code: "import { createQueue, memoryDriver } from '@wawagot/integrations/queue'; export default [createQueue, memoryDriver];",
     budget: 9500,

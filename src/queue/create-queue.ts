@@ -122,7 +122,6 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
   return {
     async send(queue, payload, sendOptions) {
       assertOpen();
-      assertKnownName(queue);
       const prepared = prepare(queue, payload, sendOptions);
       const job = prepared instanceof Promise ? await prepared : prepared;
       assertOpen();

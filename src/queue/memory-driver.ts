@@ -1,4 +1,3 @@
-import PQueue from 'p-queue';
 import { AbortError } from '../errors/abort-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { systemClock } from '../internal/clock.js';
@@ -33,9 +32,13 @@ interface Entry {
 interface Lane {
   name: string;
   entries: Map<string, Entry>;
-  pq: PQueue | undefined;
-  /** Jobs that became ready before a processor started. */
-  backlog: Entry[];
+  /** Jobs ready to run, highest priority first, in arrival order within a priority. */
+  ready: Entry[];
+  /** Jobs running now, and at most how many may. */
+  running: number;
+  concurrency: number;
+  /** Resolved when no job is running (close with drain). */
+  idle: Array<() => void>;
   handler: ((run: DriverRun) => Promise<void>) | undefined;
   hooks: DriverProcessOptions | undefined;
   paused: boolean;
@@ -55,8 +58,9 @@ interface RateWindow {
 }
 
 /**
- * An in-process queue driver on p-queue: one p-queue per queue name, delays, backoff waits and
- * rate-limit windows on `unref`'d timers of `clock`, priorities, dead letters in memory. Jobs live and die with the
+ * An in-process queue driver: per queue name a priority line of ready jobs with a concurrency
+ * limit (p-queue's model, without its per-job promises and events), delays, backoff waits and
+ * rate-limit windows on `unref`'d timers of `clock`, dead letters in memory. Jobs live and die with the
  * process: use `bullmqDriver` when jobs must survive a restart or be shared by processes.
  *
  * @example
@@ -79,8 +83,10 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       found = {
         name,
         entries: new Map(),
-        pq: undefined,
-        backlog: [],
+        ready: [],
+        running: 0,
+        concurrency: 1,
+        idle: [],
         handler: undefined,
         hooks: undefined,
         paused: false,
@@ -103,15 +109,34 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     }
   }
 
+  /** BullMQ's order: unprioritised jobs first, then priority 1, 2, ... */
+  const rank = (entry: Entry) => entry.job.priority ?? 0;
+
   function ready(l: Lane, entry: Entry): void {
     entry.state = 'waiting';
-    if (!l.pq) {
-      l.backlog.push(entry);
-      return;
+    const line = l.ready;
+    const r = rank(entry);
+    // Mostly appends; otherwise after the last job of the same or a better rank.
+    if (!line.length || rank(line[line.length - 1] as Entry) <= r) line.push(entry);
+    else {
+      let lo = 0;
+      let hi = line.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (rank(line[mid] as Entry) <= r) lo = mid + 1;
+        else hi = mid;
+      }
+      line.splice(lo, 0, entry);
     }
-    // p-queue runs higher numbers first; ours (BullMQ's) run 1 first and unprioritised jobs first.
-    const priority = entry.job.priority === undefined ? 0 : -entry.job.priority;
-    void l.pq.add(() => (admit(l) ? run(l, entry) : ready(l, entry)), { priority });
+    pump(l);
+  }
+
+  /** Starts ready jobs while the lane has a processor, free slots and rate-limit room. */
+  function pump(l: Lane): void {
+    while (l.handler && !l.paused && !closed && l.running < l.concurrency && l.ready.length && admit(l)) {
+      l.running++;
+      void run(l, l.ready.shift() as Entry);
+    }
   }
 
   /**
@@ -127,24 +152,19 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       limit.windowStart = now;
       limit.started = 0;
     }
-    if (limit.started >= limit.max) {
-      hold(l, limit);
-      return false;
+    if (limit.started < limit.max) {
+      limit.started++;
+      return true;
     }
-    if (++limit.started === limit.max) hold(l, limit);
-    return true;
-  }
-
-  function hold(l: Lane, limit: RateWindow): void {
-    l.pq?.pause();
-    if (limit.timer !== undefined) return;
-    limit.timer = clock.setTimeout(
+    // The window is spent: try again when it ends.
+    limit.timer ??= clock.setTimeout(
       () => {
         limit.timer = undefined;
-        if (!closed && !l.paused) l.pq?.start();
+        pump(l);
       },
-      Math.max(0, limit.windowStart + limit.durationMs - clock.now()),
+      Math.max(0, limit.windowStart + limit.durationMs - now),
     );
+    return false;
   }
 
   function later(l: Lane, entry: Entry, ms: number): void {
@@ -155,9 +175,16 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     }, ms);
   }
 
+  /** Frees the slot of a job that has run, and starts the next. */
+  function free(l: Lane): void {
+    if (!--l.running) for (const resolve of l.idle.splice(0)) resolve();
+    pump(l);
+  }
+
+  /** Runs one try of a started job (holding one of the lane's slots until the handler settles). */
   async function run(l: Lane, entry: Entry): Promise<void> {
     const handler = l.handler;
-    if (entry.state !== 'waiting' || !handler) return;
+    if (entry.state !== 'waiting' || !handler) return free(l);
     entry.state = 'active';
     const { job } = entry;
     const attempt = entry.made + 1;
@@ -177,6 +204,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       failed = true;
       failure = error;
     }
+    free(l);
     entry.made = attempt;
     if (!failed) {
       entry.state = 'completed';
@@ -233,12 +261,8 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       l.limit = rateLimit
         ? { ...rateLimit, windowStart: Number.NEGATIVE_INFINITY, started: 0, timer: undefined }
         : undefined;
-      // Started after the backlog is in, so priorities order it as a whole.
-      l.pq = new PQueue({ concurrency, autoStart: false });
-      const backlog = l.backlog;
-      l.backlog = [];
-      for (const entry of backlog) ready(l, entry);
-      if (!l.paused) l.pq.start();
+      l.concurrency = concurrency;
+      pump(l);
     },
 
     async deadLetters(queue, limit) {
@@ -276,21 +300,18 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     },
 
     async pause(queue) {
-      const l = lane(queue);
-      l.paused = true;
-      l.pq?.pause();
+      lane(queue).paused = true;
     },
 
     async resume(queue) {
       const l = lane(queue);
       l.paused = false;
-      if (!closed) l.pq?.start();
+      pump(l);
     },
 
     async close({ drain }) {
       closed = true;
       for (const l of lanes.values()) {
-        l.pq?.pause();
         for (const entry of l.entries.values()) if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
         if (l.limit?.timer !== undefined) clock.clearTimeout(l.limit.timer);
       }
@@ -298,7 +319,9 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         stop.abort(new AbortError('the queue was closed without draining'));
         return;
       }
-      await Promise.all([...lanes.values()].map((l) => l.pq?.onPendingZero()));
+      await Promise.all(
+        [...lanes.values()].map((l) => (l.running ? new Promise<void>((resolve) => l.idle.push(resolve)) : undefined)),
+      );
     },
   };
 }
