@@ -7,6 +7,7 @@ import { isNetworkError } from '../../src/errors/network-error.js';
 import { isTimeoutError } from '../../src/errors/timeout-error.js';
 import { constant, exponential, rateLimit, retry } from '../../src/policies/index.js';
 import { createRestClient, createServices } from '../../src/rest/index.js';
+import { createTestClock } from '../../src/testing/index.js';
 import { json, startServer } from './server.js';
 
 const unhandled: unknown[] = [];
@@ -199,6 +200,7 @@ describe('faults against a real node:http server', () => {
   });
 
   it('opens one service breaker after repeated 500s, leaves the other closed, and recovers after halfOpenAfter', async () => {
+    const clock = createTestClock();
     const bus = createBus();
     const transitions: string[] = [];
     bus.subscribe('breaker.opened', (e) => void transitions.push(`opened:${e.data.name}`));
@@ -209,7 +211,7 @@ describe('faults against a real node:http server', () => {
         knowledge: { baseUrl: server.url, breaker: { failures: 3, halfOpenAfter: 150 }, maxAttempts: 1 },
         automation: { baseUrl: server.url, breaker: { failures: 3, halfOpenAfter: 150 }, maxAttempts: 1 },
       },
-      { bus },
+      { bus, clock }, // halfOpenAfter passes on the test clock, no sleeping
     );
     for (let i = 0; i < 3; i++) await expect(services.knowledge.get('/breaker')).rejects.toMatchObject({ status: 500 });
     const open = await services.knowledge.get('/breaker').catch((e: unknown) => e);
@@ -219,7 +221,9 @@ describe('faults against a real node:http server', () => {
     expect(transitions).toEqual(['opened:knowledge']);
 
     breakerFails = false;
-    await new Promise((r) => setTimeout(r, 200));
+    await clock.advance(149);
+    expect(isCircuitOpenError(await services.knowledge.get('/breaker').catch((e: unknown) => e))).toBe(true);
+    await clock.advance(1);
     await expect(services.knowledge.get('/breaker')).resolves.toEqual({ ok: true });
     expect(server.count('/breaker')).toBe(4);
     expect(transitions).toEqual(['opened:knowledge', 'half:knowledge', 'closed:knowledge']);
