@@ -18,8 +18,12 @@ export interface ServiceOptions extends RestClientOptions {
   maxAttempts?: number;
 }
 
-/** Options applied to every service unless the service sets its own (bus, logger, fetch, clock, ...). */
-export type SharedServiceOptions = Omit<HttpClientOptions, 'auth' | 'name'>;
+/**
+ * Options applied to every service unless the service sets its own (bus, logger, fetch, clock,
+ * timeoutMs, headers, maxBodyBytes). `policy` and `rateLimit` are per service: a shared one
+ * would make one failing service trip the others.
+ */
+export type SharedServiceOptions = Omit<HttpClientOptions, 'auth' | 'name' | 'policy' | 'rateLimit'>;
 
 /** Retryable failures (5xx, 429, timeouts, network) count against a breaker; a 404 does not. */
 const isFailure = (error: unknown) => !isIntegrationError(error) || error.retryable;
@@ -46,6 +50,9 @@ export function createServices<S extends Record<string, ServiceOptions>>(
   shared: SharedServiceOptions = {},
 ): { readonly [K in keyof S]: RestClient } {
   if (!services || typeof services !== 'object') configError('createServices needs a record of services');
+  if (shared && ('policy' in shared || 'rateLimit' in shared)) {
+    configError('createServices: set policy and rateLimit per service, not in the shared options');
+  }
   const out: Record<string, RestClient> = {};
   for (const [name, service] of Object.entries(services)) {
     if (!service || typeof service !== 'object') configError(`service "${name}" needs options`);

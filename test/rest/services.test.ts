@@ -86,6 +86,9 @@ describe('createServices', () => {
   it('rejects bad service options with CONFIG', () => {
     expect(() => createServices({ x: null as never })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     expect(() => createServices({ x: { baseUrl: 'nope' } })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => createServices({ x: { baseUrl: 'https://x.test' } }, { policy: retry() } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }),
+    );
   });
 });
 
