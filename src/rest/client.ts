@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import ky from 'ky';
+import type { KyInstance, Options as KyOptions } from 'ky';
 import { configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { parseJson, readBounded, readBoundedText } from './body.js';
@@ -10,6 +10,18 @@ import type { RequestOptions, RestClient, RestClientOptions, StreamOptions } fro
 import { createResolver, parseBaseUrl, redactUrl } from './url.js';
 
 const RESPONSE_TYPES = new Set(['json', 'text', 'bytes', 'response']);
+
+/** Sends one attempt through ky. */
+export type HttpSend = (url: string, options: KyOptions) => Promise<Response>;
+
+// ky is loaded on the first request, not at import: evaluating it probes `Request`, which makes
+// Node load its whole fetch implementation — a cost that belongs to the first call, not to
+// every process that merely imports the SDK.
+let kyModule: Promise<typeof import('ky')> | undefined;
+const loadKy = () => {
+  kyModule ??= import('ky');
+  return kyModule;
+};
 
 /**
  * A REST client for one service, built on ky: safe paths under `baseUrl`, auth per attempt,
@@ -30,12 +42,16 @@ export function createRestClient(options: RestClientOptions): RestClient {
   if (!options || typeof options !== 'object') configError('createRestClient needs an options object');
   const base = parseBaseUrl(options.baseUrl);
   const r = resolveCommon(options, base.host);
-  const http = ky.create({
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  let instance: KyInstance | undefined;
+  const http: HttpSend = async (url, init) => {
+    instance ??= (await loadKy()).default.create({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    return instance(url, init);
+  };
 
   const resolve = createResolver(base);
 

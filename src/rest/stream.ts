@@ -1,8 +1,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import type { KyInstance } from 'ky';
 import { IntegrationError } from '../errors/integration-error.js';
 import { assertNumber } from '../internal/config.js';
 import { type AttemptScope, transportError } from './attempt.js';
+import type { HttpSend } from './client.js';
 import { kyOptions, requestBody } from './request-body.js';
 import { buildHeaders, callTimeout, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
 import type { SseEvent, StreamOptions } from './types.js';
@@ -17,7 +17,7 @@ import type { createResolver } from './url.js';
 export function openStream(
   r: Resolved,
   resolve: ReturnType<typeof createResolver>,
-  http: KyInstance,
+  http: HttpSend,
   path: string,
   opts: StreamOptions,
 ): AsyncIterableIterator<SseEvent> {
