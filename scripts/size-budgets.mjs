@@ -40,7 +40,7 @@ export const budgets = [
     // Includes graphql-request (with graphql's parser and printer) and the default retry policy.
     name: 'createGraphQLClient (graphql)',
     code: "import { createGraphQLClient } from '@wawagot/integrations/graphql'; export default createGraphQLClient;",
-    budget: 20500,
+    budget: 21100,
     goalOverPeer: 1536,
     compare: {
       name: 'graphql-request',
