@@ -1,7 +1,9 @@
-// The message of the `TypeError` that `fetch` throws when the network fails, per runtime:
-// Node.js (undici: 'fetch failed', 'terminated' when the connection drops mid-body), Chrome
-// ('Failed to fetch', 'network error'), Firefox, Safari ('Load failed', offline), Bun,
-// Cloudflare Workers, cross-fetch, and Deno ('error sending request for url ...').
+// How the `TypeError` that `fetch` throws when the network fails begins, per runtime (compared
+// case-insensitively): Node.js (undici: 'fetch failed', 'terminated' when the connection drops
+// mid-body), Chrome ('Failed to fetch', 'network error'), Firefox ('NetworkError when attempting
+// to fetch resource.'), Safari ('Load failed', 'The Internet connection appears to be offline.'),
+// Bun (' A network error occurred.'), Cloudflare Workers ('Network connection lost'),
+// cross-fetch ('Network request failed') and Deno ('error sending request for url ...').
 const NETWORK =
   /^ ?(?:fetch failed|terminated|failed to fetch|load failed|network|a network error|the internet connection|error sending request)/i;
 

@@ -134,22 +134,6 @@ class Call extends Ctx {
   }
 }
 
-// With the real clock, a call's start is read once per event-loop turn, as Node's own timers do
-// (libuv caches the loop time): reading the clock costs more than the rest of a call.
-let stamp = 0;
-let fresh = false;
-const stale = () => {
-  fresh = false;
-};
-function turnStart(): number {
-  if (!fresh) {
-    stamp = Date.now();
-    fresh = true;
-    later(stale);
-  }
-  return stamp;
-}
-
 /**
  * Rejects with `TimeoutError` (and aborts `ctx.signal`) when the call takes longer than `ms`.
  * A caller's abort rejects at once with `AbortError` and aborts `ctx.signal` too. No timer or
@@ -166,11 +150,10 @@ export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
   assertNumber('timeout(ms)', ms, { min: 1, max: 2_147_483_647 });
   const { name = 'operation', clock = systemClock } = options;
   const list: Deadlines = { ms, name, clock };
-  const start = clock === systemClock ? turnStart : () => clock.now();
   return policy((task, ctx, ok, fail) => {
     const outer = ctx.signal;
     if (outer.aborted) return fail(abortErrorFrom(outer));
-    const call = new Call(ctx, list, start() + ms, outer === neverAborted ? undefined : outer, fail);
+    const call = new Call(ctx, list, clock.now() + ms, outer === neverAborted ? undefined : outer, fail);
     task(
       call,
       (value) => call.settle() && ok(value),
