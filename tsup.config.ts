@@ -5,7 +5,33 @@ import { defineConfig } from 'tsup';
  * `scripts/check-exports.mjs` fails when this list, package.json `exports` and the
  * `src/**\/index.ts` files disagree.
  */
-export const entries = ['.', 'bus', 'bus/redis', 'bus/nats', 'policies', 'otel', 'testing', 'queue', 'queue/bullmq', 'db', 'db/postgres', 'db/supabase', 'db/redis', 'db/file', 'files', 'files/node', 'rest', 'graphql', 'webhooks', 'node', 'realtime', 'realtime/node', 'workflows', 'workflows/redis', 'workflows/postgres'] as const;
+export const entries = [
+  '.',
+  'bus',
+  'bus/redis',
+  'bus/nats',
+  'policies',
+  'otel',
+  'testing',
+  'queue',
+  'queue/bullmq',
+  'db',
+  'db/postgres',
+  'db/supabase',
+  'db/redis',
+  'db/file',
+  'files',
+  'files/node',
+  'rest',
+  'graphql',
+  'webhooks',
+  'node',
+  'realtime',
+  'realtime/node',
+  'workflows',
+  'workflows/redis',
+  'workflows/postgres',
+] as const;
 
 export default defineConfig({
   entry: Object.fromEntries(

@@ -2,12 +2,14 @@
 // mitt and emittery, plus heap growth under subscribe/unsubscribe churn.
 import Emittery from 'emittery';
 import { EventEmitter } from 'eventemitter3';
-import mitt from 'mitt';
+import mittModule from 'mitt';
 import { createBus } from '../src/bus/index.js';
 import { duration, type Measurement, measure } from './measure.js';
 import { markdownTable, ops, recordResults } from './results.js';
 
 type Events = { 'order.paid': { id: number } };
+// mitt's types are CommonJS-style; its ESM build's default export is the factory itself.
+const mitt = mittModule as unknown as (typeof mittModule)['default'];
 const payload = { id: 1 };
 let sink = 0;
 const handler = () => {
@@ -41,7 +43,6 @@ async function scenario(handlers: number): Promise<Measurement[]> {
     await measure('bus.publish', () => bus.publish('order.paid', payload)),
   ];
 }
-
 
 async function churn(): Promise<{ before: number; after: number }> {
   const bus = createBus<Events>();

@@ -125,11 +125,14 @@ export function instrument(bus: InstrumentedBus, options: InstrumentOptions = {}
         retries.add(1, { 'wawagot.policy': env.data.name, 'error.type': env.data.error.code ?? env.data.error.name });
         return;
       case 'breaker.opened':
-        return setBreaker(env.data.name, 'open');
+        setBreaker(env.data.name, 'open');
+        return;
       case 'breaker.half_opened':
-        return setBreaker(env.data.name, 'half-open');
+        setBreaker(env.data.name, 'half-open');
+        return;
       case 'breaker.closed':
-        return setBreaker(env.data.name, 'closed');
+        setBreaker(env.data.name, 'closed');
+        return;
       case 'queue.enqueued':
         queueDepth.add(1, { 'messaging.destination.name': env.data.queue });
         return;

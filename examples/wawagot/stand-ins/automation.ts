@@ -4,7 +4,7 @@ import type { FaultOptions } from './faults.js';
 import { faultInjector } from './faults.js';
 import { json, type StandIn, startStandIn } from './http.js';
 
-interface Run {
+export interface Run {
   id: string;
   automation: string;
   status: 'completed';
