@@ -4,7 +4,7 @@ import { IntegrationError } from '../errors/integration-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
-import { sleep } from '../internal/sleep.js';
+import { keepAlive, sleep } from '../internal/sleep.js';
 import { assertBackoff, type Backoff, backoffDelay, exponential } from '../policies/backoff.js';
 import type { Clock } from '../types.js';
 import type { RealtimeItem } from './types.js';
@@ -84,7 +84,17 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
   const maxEventBytes = assertNumber('maxEventBytes', options.maxEventBytes ?? 1_048_576, { min: 1 });
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') configError('connectSSE: no fetch implementation');
-  const clock = options.clock ?? systemClock;
+  const baseClock = options.clock ?? systemClock;
+  // The iterating caller awaits every reconnect wait: it must hold a Node process open.
+  const clock: Clock = {
+    now: () => baseClock.now(),
+    setTimeout(fn, ms) {
+      const handle = baseClock.setTimeout(fn, ms);
+      keepAlive(handle);
+      return handle;
+    },
+    clearTimeout: (handle) => baseClock.clearTimeout(handle),
+  };
   const controller = new AbortController();
   const signal = controller.signal;
   const onOuterAbort = () => controller.abort(options.signal?.reason);
