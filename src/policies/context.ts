@@ -25,9 +25,16 @@ export class Ctx implements PolicyContext {
   }
 }
 
+/** The context of a first attempt made without options (immutable, so shared). */
+const FIRST = /* @__PURE__ */ new Ctx(undefined, 1);
+
 /** The context for `attempt`, reusing `opts` when it already is one. */
 export function toCtx(opts: ExecuteOptions | undefined, attempt = opts?.attempt ?? 1): Ctx {
-  return opts instanceof Ctx && opts.attempt === attempt ? opts : new Ctx(opts, attempt, opts?.idempotent);
+  return opts instanceof Ctx && opts.attempt === attempt
+    ? opts
+    : opts === undefined && attempt === 1
+      ? FIRST
+      : new Ctx(opts, attempt, opts?.idempotent);
 }
 
 // The library's policies run each other in continuation-passing style: a policy's `Run` gets the
