@@ -4,7 +4,7 @@ import { IntegrationError } from '../errors/integration-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
-import { keepAlive, sleep } from '../internal/sleep.js';
+import { sleep } from '../internal/sleep.js';
 import { assertBackoff, type Backoff, backoffDelay, exponential } from '../policies/backoff.js';
 import type { Clock } from '../types.js';
 import type { RealtimeItem } from './types.js';
@@ -84,17 +84,7 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
   const maxEventBytes = assertNumber('maxEventBytes', options.maxEventBytes ?? 1_048_576, { min: 1 });
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') configError('connectSSE: no fetch implementation');
-  const baseClock = options.clock ?? systemClock;
-  // The iterating caller awaits every reconnect wait: it must hold a Node process open.
-  const clock: Clock = {
-    now: () => baseClock.now(),
-    setTimeout(fn, ms) {
-      const handle = baseClock.setTimeout(fn, ms);
-      keepAlive(handle);
-      return handle;
-    },
-    clearTimeout: (handle) => baseClock.clearTimeout(handle),
-  };
+  const clock = options.clock ?? systemClock;
   const controller = new AbortController();
   const signal = controller.signal;
   const onOuterAbort = () => controller.abort(options.signal?.reason);
@@ -111,7 +101,8 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
     while (!signal.aborted) {
       if (failures > 0) {
         if (failures > maxRetries) throw lastError;
-        await sleep(backoffDelay(backoff, failures), signal, clock).catch(() => undefined);
+        // The iterating caller awaits reconnect waits: they hold a Node process open (`true`).
+        await sleep(backoffDelay(backoff, failures), signal, clock, true).catch(() => undefined);
         if (signal.aborted) return;
       }
       const headers = new Headers(options.headers);
@@ -149,7 +140,7 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
       failures = 0;
       yield* readStream(response.body);
       if (signal.aborted) return;
-      await sleep(retryMs, signal, clock).catch(() => undefined);
+      await sleep(retryMs, signal, clock, true).catch(() => undefined);
     }
   }
 
