@@ -88,6 +88,8 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
   function lane(name: string): Lane {
     let found = lanes.get(name);
     if (!found) {
+      // After close, a new BullMQ Queue would open connections nobody closes.
+      assertOpen();
       const queue = new Queue(name, { connection, prefix });
       const dlq = new Queue(deadQueueName(name), { connection, prefix });
       queue.on('error', onError(`queue ${name}`));
@@ -194,7 +196,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       await l.worker.waitUntilReady();
     },
 
-    deadLetters: (name, limit) => listDeadLetters(lane(name).dlq, limit),
+    deadLetters: async (name, limit) => listDeadLetters(lane(name).dlq, limit),
 
     async retryDeadLetter(name, jobId) {
       assertOpen();
@@ -218,8 +220,8 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       };
     },
 
-    pause: (name) => lane(name).queue.pause(),
-    resume: (name) => lane(name).queue.resume(),
+    pause: async (name) => lane(name).queue.pause(),
+    resume: async (name) => lane(name).queue.resume(),
 
     async close({ drain }) {
       if (closed) return;
