@@ -242,7 +242,15 @@ if (await redisUp()) {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   try {
     const bull = { ours: [] as Timing[], raw: [] as Timing[] };
-    for (let round = 0; round < 3; round++) {
+    // One unmeasured round each first, so neither side pays for JIT warm-up in a measured round.
+    for (const [run, prefix] of [
+      [bullOurs, `${runId}_wo`],
+      [bullRaw, `${runId}_wr`],
+    ] as const) {
+      await run(redis, prefix);
+      await deletePrefix(redis, prefix);
+    }
+    for (let round = 0; round < 5; round++) {
       const a = `${runId}_o${round}`;
       const b = `${runId}_r${round}`;
       // Alternate who goes first so neither side always meets a warmer Redis.
@@ -293,7 +301,7 @@ for (const line of lines) console.log(line);
 recordResults(
   'queue',
   'Queue: memoryDriver vs p-queue, bullmqDriver vs BullMQ, scale-out',
-  `${JOBS.toLocaleString('en-US')} no-op jobs from first send to last completion, medians of 7 rounds in memory and 3 on ` +
+  `${JOBS.toLocaleString('en-US')} no-op jobs from first send to last completion, medians of 7 rounds in memory and 5 on ` +
     `Redis. CPU ms is this process's CPU time, plus the Redis server's for the BullMQ rows; it is the steadier ` +
     `figure on a busy machine. BullMQ rows enqueue in batches of ${BATCH} with the same retention (1,000 completed/failed) ` +
     `on both sides.\n\n${table}\n\n` +
