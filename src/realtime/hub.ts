@@ -48,7 +48,8 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
   if (!options || typeof options.bus?.subscribe !== 'function') configError('createRealtimeHub needs a bus');
   const table = compileTopics(options.topics ?? { all: ['*'] });
   const replay = assertNumber('replay', options.replay ?? 1000, { integer: true, max: 1_000_000 });
-  const heartbeatMs = assertNumber('heartbeatMs', options.heartbeatMs ?? 15_000, { min: 1 });
+  // Capped at the largest timer delay: a longer one fires after 1 ms.
+  const heartbeatMs = assertNumber('heartbeatMs', options.heartbeatMs ?? 15_000, { min: 1, max: 2_147_483_647 });
   const retryMs = assertNumber('retryMs', options.retryMs ?? 2000, { integer: true, max: 86_400_000 });
   const maxQueue = assertNumber('maxQueue', options.maxQueue ?? 1000, { integer: true, min: 1 });
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {

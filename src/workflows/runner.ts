@@ -106,8 +106,9 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
   if (!store || typeof store.claim !== 'function') configError('createWorkflowRunner needs a store');
   if (!Array.isArray(options.workflows)) configError('workflows must be an array of defineWorkflow() results');
   const concurrency = assertNumber('concurrency', options.concurrency ?? 10, { min: 1, integer: true });
-  const leaseMs = assertNumber('leaseMs', options.leaseMs ?? 30_000, { min: 10 });
-  const pollMs = assertNumber('pollMs', options.pollMs ?? 1000, { min: 1 });
+  // Capped at the largest timer delay: a longer one fires after 1 ms (a polling storm).
+  const leaseMs = assertNumber('leaseMs', options.leaseMs ?? 30_000, { min: 10, max: 2_147_483_647 });
+  const pollMs = assertNumber('pollMs', options.pollMs ?? 1000, { min: 1, max: 2_147_483_647 });
   const clock = options.clock ?? systemClock;
   const { bus, logger } = options;
   const workflows = new Map<string, Workflow<unknown, unknown>>();

@@ -71,7 +71,11 @@ export function attachWebSocket(server: Server, hub: RealtimeHub, options: Attac
   }
   const maxPayload = assertNumber('maxPayload', options.maxPayload ?? 65_536, { integer: true, min: 64 });
   const maxBuffered = assertNumber('maxBufferedBytes', options.maxBufferedBytes ?? 1_048_576, { min: 0 });
-  const pingIntervalMs = assertNumber('pingIntervalMs', options.pingIntervalMs ?? 30_000, { min: 1 });
+  // Capped at the largest timer delay: a longer one fires after 1 ms and drops every client.
+  const pingIntervalMs = assertNumber('pingIntervalMs', options.pingIntervalMs ?? 30_000, {
+    min: 1,
+    max: 2_147_483_647,
+  });
   const clock = options.clock ?? systemClock;
   const { logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
