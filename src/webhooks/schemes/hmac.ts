@@ -32,8 +32,10 @@ const LENGTHS: Record<HmacAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SH
  * ```
  */
 export function hmac(options: HmacSchemeOptions): WebhookScheme {
-  const { algorithm = 'SHA-256', encoding = 'hex', prefix = '', idHeader } = options ?? {};
+  const { algorithm = 'SHA-256', encoding = 'hex', prefix = '' } = options ?? {};
   const header = options?.header?.toLowerCase();
+  // Lowercase: plain-object headers are matched against lowercase names.
+  const idHeader = options?.idHeader?.toLowerCase();
   const length = LENGTHS[algorithm];
   if (!header) configError('hmac: header is required');
   if (!length) configError('hmac: algorithm must be SHA-256, SHA-512 or SHA-1');
