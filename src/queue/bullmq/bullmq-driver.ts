@@ -65,12 +65,15 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     keepCompleted: assertNumber('bullmqDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true }),
     keepFailed: assertNumber('bullmqDriver.keepFailed', options.keepFailed ?? 1000, { integer: true }),
   };
+  // Capped at the largest timer delay: a longer one fires after 1 ms (a stalled-check storm).
   const lockDuration = assertNumber('bullmqDriver.lockDurationMs', options.lockDurationMs ?? 30_000, {
     min: 100,
+    max: 2_147_483_647,
     integer: true,
   });
   const stalledInterval = assertNumber('bullmqDriver.stalledIntervalMs', options.stalledIntervalMs ?? 30_000, {
     min: 100,
+    max: 2_147_483_647,
     integer: true,
   });
   const maxStalledCount = assertNumber('bullmqDriver.maxStalledCount', options.maxStalledCount ?? 1, {

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { bullmqDriver } from '../../src/queue/bullmq/index.js';
+
+describe('bullmqDriver options', () => {
+  // BullMQ arms a plain timer per stalled check: past 2^31 - 1 ms it fires after 1 ms.
+  for (const name of ['stalledIntervalMs', 'lockDurationMs'] as const) {
+    it(`refuses a ${name} beyond the largest timer delay with CONFIG`, () => {
+      expect(() =>
+        bullmqDriver({ connection: { host: '127.0.0.1', lazyConnect: true }, [name]: 3_000_000_000 }),
+      ).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    });
+  }
+});
