@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/api';
 import type { Envelope, SystemEvents } from '../bus/index.js';
 import type { ErrorInfo } from '../bus/system-events.js';
+import { configError } from '../internal/config.js';
 
 /** The part of a bus `instrument` needs: any bus made by `createBus` fits. */
 export interface InstrumentedBus {
@@ -46,8 +47,12 @@ const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
  * ```
  */
 export function instrument(bus: InstrumentedBus, options: InstrumentOptions = {}): () => void {
-  const tracer = options.tracer ?? trace.getTracer('@wawagot/integrations');
-  const meter = options.meter ?? metrics.getMeter('@wawagot/integrations');
+  if (typeof bus?.subscribe !== 'function') configError('instrument needs a bus from createBus');
+  const tracer = options?.tracer ?? trace.getTracer('@wawagot/integrations');
+  const meter = options?.meter ?? metrics.getMeter('@wawagot/integrations');
+  // Checked now: a bad one would otherwise fail inside every bus handler call.
+  if (typeof tracer?.startSpan !== 'function') configError('instrument: tracer must be an OpenTelemetry Tracer');
+  if (typeof meter?.createHistogram !== 'function') configError('instrument: meter must be an OpenTelemetry Meter');
 
   const httpDuration: Histogram = meter.createHistogram('http.client.request.duration', {
     unit: 'ms',
