@@ -17,25 +17,54 @@ function compare(a: unknown, b: unknown): number | undefined {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-const likeCache = new Map<string, RegExp>();
+// A compiled LIKE pattern: literal characters, ANY (`%`) and ONE (`_`).
+const ANY = 0;
+const ONE = 1;
+type LikeToken = string | typeof ANY | typeof ONE;
+const likeCache = new Map<string, LikeToken[]>();
 
-/** Compiles a SQL LIKE pattern (`%`, `_`, `\` escape) to an anchored RegExp. */
-export function likeToRegExp(pattern: string): RegExp {
-  let re = likeCache.get(pattern);
-  if (re) return re;
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] as string;
-    if (ch === '\\' && i + 1 < pattern.length) {
-      source += (pattern[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    } else if (ch === '%') source += '.*';
-    else if (ch === '_') source += '.';
-    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+function compileLike(pattern: string): LikeToken[] {
+  let tokens = likeCache.get(pattern);
+  if (tokens) return tokens;
+  tokens = [];
+  const chars = Array.from(pattern);
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i] as string;
+    if (ch === '\\' && i + 1 < chars.length) tokens.push(chars[++i] as string);
+    else tokens.push(ch === '%' ? ANY : ch === '_' ? ONE : ch);
   }
-  re = new RegExp(`^${source}$`, 's');
   if (likeCache.size > 500) likeCache.clear();
-  likeCache.set(pattern, re);
-  return re;
+  likeCache.set(pattern, tokens);
+  return tokens;
+}
+
+/**
+ * SQL LIKE (`%`, `_`, `\` escape) over whole characters. A wildcard walk that only ever
+ * backtracks to the last `%`, so a pattern like `%a%a%a%a%b` costs O(text × pattern): a
+ * regular expression here would backtrack exponentially on a user-supplied pattern.
+ */
+export function likeMatch(pattern: string, value: string): boolean {
+  const p = compileLike(pattern);
+  const t = Array.from(value);
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < t.length) {
+    const token = p[j];
+    if (j < p.length && (token === ONE || token === t[i])) {
+      i++;
+      j++;
+    } else if (token === ANY) {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (p[j] === ANY) j++;
+  return j === p.length;
 }
 
 /** Whether `row` satisfies every condition, with SQL semantics for NULL. */
@@ -53,7 +82,7 @@ export function matches(row: AnyRow, conditions: readonly Condition[]): boolean 
         if (actual === null || !(value as unknown[]).some((v) => equal(actual, v))) return false;
         break;
       case 'like':
-        if (typeof actual !== 'string' || !likeToRegExp(value as string).test(actual)) return false;
+        if (typeof actual !== 'string' || !likeMatch(value as string, actual)) return false;
         break;
       default: {
         const c = compare(actual, value);
