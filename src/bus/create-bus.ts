@@ -4,7 +4,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
 import { errorInfo } from '../internal/error-info.js';
 import { validateSync, validateWith } from '../internal/schema.js';
-import { abortErrorFrom } from '../internal/sleep.js';
+import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { SystemEvents } from './system-events.js';
 import type {
   Bus,
@@ -259,6 +259,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
             cleanup();
             reject(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } }));
           }, timeoutMs);
+          keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
         }
         signal?.addEventListener('abort', onAbort, { once: true });
       });
