@@ -132,12 +132,15 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
       const ttl = ttlOf(opts);
       const encoded = encodeEntries(entries);
       if (encoded.length === 0) return;
-      const multi = redis.multi();
-      for (const [key, json] of encoded) {
-        if (ttl === undefined) multi.set(prefix + key, json);
-        else multi.set(prefix + key, json, 'PX', ttl);
-      }
-      const results = await attempt('setMany', () => multi.exec());
+      // A fresh MULTI per attempt: ioredis hands a re-executed pipeline's first result back.
+      const results = await attempt('setMany', () => {
+        const multi = redis.multi();
+        for (const [key, json] of encoded) {
+          if (ttl === undefined) multi.set(prefix + key, json);
+          else multi.set(prefix + key, json, 'PX', ttl);
+        }
+        return multi.exec();
+      });
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw storageError(failed?.[0] ?? new Error('transaction aborted'), 'setMany');
     },
