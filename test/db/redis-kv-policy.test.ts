@@ -23,7 +23,12 @@ function flakyClient() {
           result ??=
             n === 1
               ? Promise.reject(new Error('Connection is closed.'))
-              : Promise.resolve(queued.map(([k, v]) => (written.set(k, v), [null, 'OK'])));
+              : Promise.resolve(
+                  queued.map(([k, v]) => {
+                    written.set(k, v);
+                    return [null, 'OK'];
+                  }),
+                );
           return result;
         },
       };
