@@ -135,7 +135,12 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
       deliver(entry, t) {
         const topic = table.names[t] as string;
         const message = { id: entry.id, topic, type: entry.type, data: entry.data, time: entry.time };
-        opts.onMessage(message, messageJson(entry, t, topic));
+        try {
+          opts.onMessage(message, messageJson(entry, t, topic));
+        } catch (error) {
+          // One broken consumer must not stop the fan-out to the clients after it.
+          logger?.warn({ topic, id: entry.id, error: errorInfo(error) }, 'realtime: onMessage threw');
+        }
       },
       end() {
         active = false;
