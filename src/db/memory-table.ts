@@ -90,17 +90,22 @@ export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row>
   async function update(patch: Partial<Row>, where: Parameters<Table<Row>['update']>[1], opts?: { all?: boolean }) {
     const conditions = mutationWhere(where, opts, 'update');
     const changes = normalizePatch(patch);
-    const updated: Row[] = [];
-    const next = rows.map((row) => {
-      if (!matches(row, conditions)) return row;
-      const changed = copy({ ...row, ...changes }) as Row;
-      updated.push(changed);
-      return changed;
-    });
-    const checked = await checkRows(schema, updated, `${name}: update`);
-    for (const row of updated) assertUnique(row, next);
-    rows = next;
-    return checked.map(copy);
+    for (;;) {
+      const snapshot = rows;
+      const updated: Row[] = [];
+      const next = snapshot.map((row) => {
+        if (!matches(row, conditions)) return row;
+        const changed = copy({ ...row, ...changes }) as Row;
+        updated.push(changed);
+        return changed;
+      });
+      const checked = await checkRows(schema, updated, `${name}: update`);
+      // Another write landed while validating: redo on its result rather than overwrite it.
+      if (rows !== snapshot) continue;
+      for (const row of updated) assertUnique(row, next);
+      rows = next;
+      return checked.map(copy);
+    }
   }
 
   async function upsert(input: Row | readonly Row[], opts: UpsertOptions<Row>): Promise<Row[]> {
