@@ -144,7 +144,11 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
       },
       end() {
         active = false;
-        opts.onClose?.();
+        try {
+          opts.onClose?.();
+        } catch (error) {
+          logger?.warn({ error: errorInfo(error) }, 'realtime: onClose threw');
+        }
       },
     };
     const subscription: Subscription = {

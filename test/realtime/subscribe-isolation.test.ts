@@ -27,4 +27,20 @@ describe('hub.subscribe isolation', () => {
     expect(warnings).toHaveLength(2);
     hub.close();
   });
+
+  it('a subscriber whose onClose throws does not keep the others from being closed', () => {
+    const hub = createRealtimeHub({ bus: createBus() });
+    const closed: string[] = [];
+    hub.subscribe({
+      topics: ['all'],
+      onMessage() {},
+      onClose: () => {
+        throw new Error('broken consumer');
+      },
+    });
+    hub.subscribe({ topics: ['all'], onMessage() {}, onClose: () => closed.push('second') });
+    expect(() => hub.close()).not.toThrow();
+    expect(closed).toEqual(['second']);
+    expect(hub.subscriberCount).toBe(0);
+  });
 });
