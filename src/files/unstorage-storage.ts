@@ -1,7 +1,7 @@
 import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { StorageError } from '../errors/storage-error.js';
-import { configError } from '../internal/config.js';
+import { assertNumber, configError } from '../internal/config.js';
 import { bytesToStream, checkContentType, sha256Hex, toBytes, typeFromPath } from './bytes.js';
 import { checkPath, checkPrefix } from './path.js';
 import type { FileData, FileStat, FileStorage, PutOptions, StoredFile } from './types.js';
@@ -71,7 +71,10 @@ export function unstorageStorage(storage: UnstorageLike, options: UnstorageStora
   if (!storage || typeof storage.getItemRaw !== 'function' || typeof storage.setItemRaw !== 'function') {
     configError('unstorageStorage needs an unstorage instance');
   }
-  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  const maxBytes =
+    options.maxBytes === undefined
+      ? Number.POSITIVE_INFINITY
+      : assertNumber('maxBytes', options.maxBytes, { min: 0, integer: true });
 
   async function attempt<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {

@@ -43,6 +43,14 @@ describe('unstorageStorage specifics', () => {
     expect(await files.list()).toEqual(['report']);
   });
 
+  it('a bad maxBytes is a CONFIG error at creation', () => {
+    for (const maxBytes of [-1, Number.NaN, 1.5, '3' as unknown as number]) {
+      expect(() => unstorageStorage(createStorage({ driver: memoryDriver() }), { maxBytes })).toThrow(
+        expect.objectContaining({ code: 'CONFIG' }),
+      );
+    }
+  });
+
   it('maxBytes throws PAYLOAD_TOO_LARGE before writing', async () => {
     const files = unstorageStorage(createStorage({ driver: memoryDriver() }), { maxBytes: 3 });
     await expect(files.put('big', 'four')).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
