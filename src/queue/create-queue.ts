@@ -110,6 +110,19 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
     return jobs.map((job) => ({ id: job.id }));
   }
 
+  function sendNow(job: DriverJob): Promise<{ id: string }> {
+    return driver.add([job]).then(() => {
+      announce(job);
+      return { id: job.id };
+    });
+  }
+
+  async function sendLater(prepared: Promise<DriverJob>): Promise<{ id: string }> {
+    const job = await prepared;
+    assertOpen();
+    return sendNow(job);
+  }
+
   const known = new Set<string>();
   function assertKnownName(queue: string): void {
     // Names are few: check each once, then skip the regex on the hot path.
@@ -120,14 +133,15 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
   }
 
   return {
-    async send(queue, payload, sendOptions) {
-      assertOpen();
-      const prepared = prepare(queue, payload, sendOptions);
-      const job = prepared instanceof Promise ? await prepared : prepared;
-      assertOpen();
-      await driver.add([job]);
-      announce(job);
-      return { id: job.id };
+    send(queue, payload, sendOptions) {
+      try {
+        assertOpen();
+        const prepared = prepare(queue, payload, sendOptions);
+        // Without a schema nothing is awaited before the driver gets the job.
+        return prepared instanceof Promise ? sendLater(prepared) : sendNow(prepared);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
 
     async sendMany(queue, jobs) {

@@ -42,7 +42,9 @@ interface Lane {
   handler: ((run: DriverRun) => Promise<void>) | undefined;
   hooks: DriverProcessOptions | undefined;
   paused: boolean;
-  completed: Set<string>;
+  /** Ids of completed jobs, oldest first, from index `completedFrom` on. */
+  completed: string[];
+  completedFrom: number;
   failed: Set<string>;
   dead: Map<string, { letter: DeadLetter; job: DriverJob }>;
   /** Rate limit state: starts counted in the current window of `clock`. */
@@ -90,7 +92,8 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         handler: undefined,
         hooks: undefined,
         paused: false,
-        completed: new Set(),
+        completed: [],
+        completedFrom: 0,
         failed: new Set(),
         dead: new Map(),
         limit: undefined,
@@ -98,6 +101,19 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       lanes.set(name, found);
     }
     return found;
+  }
+
+  /** Remembers a completed job, forgetting the oldest beyond `keepCompleted` (no Set: a queue of ids). */
+  function done(l: Lane, id: string): void {
+    const ids = l.completed;
+    ids.push(id);
+    if (ids.length - l.completedFrom > keepCompleted) {
+      l.entries.delete(ids[l.completedFrom++] as string);
+      if (l.completedFrom > 1024 && l.completedFrom * 2 > ids.length) {
+        l.completed = ids.slice(l.completedFrom);
+        l.completedFrom = 0;
+      }
+    }
   }
 
   function remember(l: Lane, set: Set<string>, id: string, keep: number): void {
@@ -135,7 +151,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
   function pump(l: Lane): void {
     while (l.handler && !l.paused && !closed && l.running < l.concurrency && l.ready.length && admit(l)) {
       l.running++;
-      void run(l, l.ready.shift() as Entry);
+      run(l, l.ready.shift() as Entry);
     }
   }
 
@@ -182,33 +198,44 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
   }
 
   /** Runs one try of a started job (holding one of the lane's slots until the handler settles). */
-  async function run(l: Lane, entry: Entry): Promise<void> {
+  function run(l: Lane, entry: Entry): void {
     const handler = l.handler;
-    if (entry.state !== 'waiting' || !handler) return free(l);
+    if (entry.state !== 'waiting' || !handler) {
+      free(l);
+      return;
+    }
     entry.state = 'active';
     const { job } = entry;
-    const attempt = entry.made + 1;
-    let failure: unknown;
-    let failed = false;
+    let result: Promise<void>;
     try {
-      await handler({
+      result = handler({
         id: job.id,
         name: job.name,
         payload: JSON.parse(job.json),
-        attempt,
+        attempt: entry.made + 1,
         attempts: job.attempts,
         timeoutMs: job.timeoutMs,
         signal: stop.signal,
       });
     } catch (error) {
-      failed = true;
-      failure = error;
+      finish(l, entry, true, error);
+      return;
     }
+    // (No async frame: one `then` per try.)
+    Promise.resolve(result).then(
+      () => finish(l, entry, false, undefined),
+      (error: unknown) => finish(l, entry, true, error),
+    );
+  }
+
+  /** Frees the slot of a finished try, then completes, retries or dead-letters the job. */
+  function finish(l: Lane, entry: Entry, failed: boolean, failure: unknown): void {
     free(l);
-    entry.made = attempt;
+    const { job } = entry;
+    const attempt = ++entry.made;
     if (!failed) {
       entry.state = 'completed';
-      remember(l, l.completed, job.id, keepCompleted);
+      done(l, job.id);
       return;
     }
     if (attempt < job.attempts) {
@@ -293,7 +320,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       const l = lanes.get(queue);
       if (!l) return counts;
       for (const { state } of l.entries.values()) if (state !== 'completed' && state !== 'failed') counts[state]++;
-      counts.completed = l.completed.size;
+      counts.completed = l.completed.length - l.completedFrom;
       counts.failed = l.failed.size;
       counts.dead = l.dead.size;
       return counts;
