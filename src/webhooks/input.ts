@@ -14,7 +14,9 @@ type Raw = string | readonly string[] | undefined | null;
  */
 export function headerReader(headers: unknown): (name: string) => string | undefined {
   if (headers === null || typeof headers !== 'object') configError('verifyWebhook: headers are required');
-  const fetchHeaders = headers instanceof Headers ? headers : undefined;
+  // Duck-typed: a Request from another fetch implementation (undici's package, a polyfill)
+  // carries a Headers that is not this realm's class.
+  const fetchHeaders = typeof (headers as Headers).get === 'function' ? (headers as Headers) : undefined;
   const pairs = Array.isArray(headers) ? (headers as Array<[string, Raw]>) : undefined;
   const record = headers as Record<string, Raw>;
   return (name) => {
