@@ -49,7 +49,7 @@ export interface SchemeResult {
 export interface SignWebhookOptions {
   /** Delivery id, for schemes that sign one. @default crypto.randomUUID() based */
   id?: string;
-  /** Timestamp in seconds (milliseconds for `retell`). @default now */
+  /** Timestamp in seconds since the epoch (`retell` signs it as milliseconds). @default now */
   timestamp?: number;
 }
 
