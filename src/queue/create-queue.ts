@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { AbortError } from '../errors/abort-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
-import { errorInfo } from '../internal/error-info.js';
+import { errorInfo, redactMessage } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { validateWith } from '../internal/schema.js';
 import type { DeadLetter, DriverJob } from './driver.js';
@@ -176,7 +176,8 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
           logger?.error({ queue, error: errorInfo(error) }, 'queue driver error');
         },
         onDeadLettered(letter: DeadLetter) {
-          const error = { name: letter.error.name, message: letter.error.message } as {
+          // The letter keeps the raw message for debugging; events and logs get it redacted.
+          const error = { name: letter.error.name, message: redactMessage(letter.error.message) } as {
             name: string;
             message: string;
             code?: string;
