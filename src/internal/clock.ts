@@ -14,8 +14,9 @@ import type { Clock } from '../types.js';
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const handle = setTimeout(fn, ms) as unknown as { unref?: () => void };
-    if (typeof handle === 'object' && handle !== null && typeof handle.unref === 'function') handle.unref();
+    const handle = setTimeout(fn, ms);
+    // Node and Bun return an object with `unref`; browsers and Deno a number.
+    (handle as { unref?: () => void }).unref?.();
     return handle;
   },
   clearTimeout(handle) {
