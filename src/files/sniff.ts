@@ -42,9 +42,11 @@ function isoType(bytes: Uint8Array): string | undefined {
 function textType(bytes: Uint8Array): string | undefined {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 1 << 20));
+    // `stream: true` keeps a multi-byte character cut at the 1 MiB mark for a next call
+    // instead of refusing it; anything else that is not UTF-8 throws.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 1 << 20), { stream: true });
   } catch {
-    return undefined; // not UTF-8 (a cut multi-byte character at 1 MiB is accepted below)
+    return undefined; // not UTF-8
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: binary data shows control characters.
   if (/[\u0000-\u0008\u000e-\u001a\u001c-\u001f]/.test(text)) return undefined;

@@ -38,6 +38,17 @@ describe('sniffContentType', () => {
   });
 });
 
+describe('sniffContentType on large text', () => {
+  it('UTF-8 text over 1 MiB is text even when the 1 MiB mark cuts a character', () => {
+    // 'a' then two-byte characters: byte 1,048,575 is the first half of an 'é'.
+    const text = new TextEncoder().encode(`a${'é'.repeat(600_000)}`);
+    expect(sniffContentType(text)).toBe('text/plain');
+    expect(sniffContentType(text.subarray(1))).toBe('text/plain');
+    // A stray continuation byte is still not UTF-8.
+    expect(sniffContentType(bytes(0x61, 0x80, 0x61))).toBe('application/octet-stream');
+  });
+});
+
 describe('createFileHub', () => {
   const make = (maxBytes?: number) => {
     const storages = { local: memoryStorage(), cloud: memoryStorage(), backup: memoryStorage() };
