@@ -9,6 +9,17 @@ import { deadLetter, durableName, type NatsContext, ORIGIN } from './context.js'
 type Loop = { started: Promise<void>; stop(): Promise<void> };
 const decoder = new TextDecoder();
 
+/** A setup run now (`first`) and, once it failed, again by `retry()` until it succeeds. */
+function once(setup: () => Promise<void>): { first: Promise<void>; retry(): Promise<void> } {
+  let current: Promise<void> | undefined;
+  const retry = () =>
+    (current ??= setup().catch((error: unknown) => {
+      current = undefined;
+      throw error;
+    }));
+  return { first: retry(), retry };
+}
+
 /**
  * Runs `consume` until stopped, opening the message iterator again whenever it ends with an
  * error (server restart, deleted consumer), and waits for the message in hand on stop.
@@ -41,7 +52,8 @@ function supervise(
       await sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 7)), abort.signal, ctx.clock).catch(() => undefined);
     }
   };
-  const done = started.then(run);
+  // Runs even when the setup failed: `open` retries it, with the loop's backoff.
+  const done = started.then(run, run);
   done.catch(() => undefined);
   return {
     started,
@@ -58,40 +70,47 @@ function supervise(
 /** A member of a work-sharing group: a durable pull consumer with explicit acks. */
 export function natsGroup(
   ctx: NatsContext,
-  streams: Promise<void>,
+  streams: () => Promise<void>,
   group: string,
   type: string,
   filter: string,
   handle: (envelope: Envelope) => Promise<void>,
 ): Loop {
   const durable = durableName(group, type);
-  const started = streams.then(async () => {
-    const jsm = await ctx.nc.jetstreamManager();
-    let existing: Awaited<ReturnType<typeof jsm.consumers.info>> | undefined;
-    try {
-      existing = await jsm.consumers.info(ctx.stream, durable);
-    } catch {
-      existing = undefined;
-    }
-    if (existing) {
-      // Created by an earlier run: keep its position, bring the ack wait in line with the options.
-      if (existing.config.ack_wait !== nanos(ctx.ackWaitMs)) {
-        await jsm.consumers.update(ctx.stream, durable, { ack_wait: nanos(ctx.ackWaitMs) }).catch((error: unknown) => {
-          ctx.logger?.warn({ durable, error: errorInfo(error) }, 'bus consumer ack wait not updated');
+  const started = once(() =>
+    streams().then(async () => {
+      const jsm = await ctx.nc.jetstreamManager();
+      let existing: Awaited<ReturnType<typeof jsm.consumers.info>> | undefined;
+      try {
+        existing = await jsm.consumers.info(ctx.stream, durable);
+      } catch {
+        existing = undefined;
+      }
+      if (existing) {
+        // Created by an earlier run: keep its position, bring the ack wait in line with the options.
+        if (existing.config.ack_wait !== nanos(ctx.ackWaitMs)) {
+          await jsm.consumers
+            .update(ctx.stream, durable, { ack_wait: nanos(ctx.ackWaitMs) })
+            .catch((error: unknown) => {
+              ctx.logger?.warn({ durable, error: errorInfo(error) }, 'bus consumer ack wait not updated');
+            });
+        }
+      } else {
+        await jsm.consumers.add(ctx.stream, {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.New,
+          filter_subject: filter,
+          ack_wait: nanos(ctx.ackWaitMs),
+          max_ack_pending: Math.max(1000, ctx.batchSize * 10),
         });
       }
-    } else {
-      await jsm.consumers.add(ctx.stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.New,
-        filter_subject: filter,
-        ack_wait: nanos(ctx.ackWaitMs),
-        max_ack_pending: Math.max(1000, ctx.batchSize * 10),
-      });
-    }
-  });
-  const open = async () => (await ctx.js.consumers.get(ctx.stream, durable)).consume({ max_messages: ctx.batchSize });
+    }),
+  );
+  const open = async () => {
+    await started.retry();
+    return (await ctx.js.consumers.get(ctx.stream, durable)).consume({ max_messages: ctx.batchSize });
+  };
   return supervise(
     ctx,
     open,
@@ -113,25 +132,34 @@ export function natsGroup(
         }
       }
     },
-    started,
+    started.first,
   );
 }
 
 /** A broadcast follower: an ordered consumer from the stream's end, skipping this transport's own envelopes. */
 export function natsBroadcast(
   ctx: NatsContext,
-  streams: Promise<void>,
+  streams: () => Promise<void>,
   filter: string,
   handle: (envelope: Envelope) => Promise<void>,
 ): Loop {
   let startSeq = 1;
-  const started = streams.then(async () => {
-    const jsm = await ctx.nc.jetstreamManager();
-    startSeq = (await jsm.streams.info(ctx.stream)).state.last_seq + 1;
-  });
+  const started = once(() =>
+    streams().then(async () => {
+      const jsm = await ctx.nc.jetstreamManager();
+      startSeq = (await jsm.streams.info(ctx.stream)).state.last_seq + 1;
+    }),
+  );
   const open = () =>
-    ctx.js.consumers
-      .get(ctx.stream, { filterSubjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq })
+    started
+      .retry()
+      .then(() =>
+        ctx.js.consumers.get(ctx.stream, {
+          filterSubjects: filter,
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: startSeq,
+        }),
+      )
       .then((c) => c.consume({ max_messages: ctx.batchSize }));
   return supervise(
     ctx,
@@ -147,6 +175,6 @@ export function natsBroadcast(
         );
       }
     },
-    started,
+    started.first,
   );
 }

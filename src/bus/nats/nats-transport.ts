@@ -147,8 +147,8 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
       const filter = type === '*' ? `${prefix}.>` : subjectOf(prefix, type);
       const loop =
         group === undefined
-          ? natsBroadcast(ctx, ensure(), filter, handle)
-          : natsGroup(ctx, ensure(), assertName('group', group), type, filter, handle);
+          ? natsBroadcast(ctx, ensure, filter, handle)
+          : natsGroup(ctx, ensure, assertName('group', group), type, filter, handle);
       track(loop.started);
       let stopping: Promise<void> | undefined;
       const stop = () => {
