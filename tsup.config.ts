@@ -33,16 +33,15 @@ export const entries = [
   'workflows/postgres',
 ] as const;
 
-export default defineConfig({
+const common = {
   entry: Object.fromEntries(
     entries.map((name) => [
       name === '.' ? 'index' : `${name}/index`,
       name === '.' ? 'src/index.ts' : `src/${name}/index.ts`,
     ]),
   ),
-  format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
+  clean: false,
   sourcemap: false,
   splitting: true,
   treeshake: true,
@@ -50,4 +49,16 @@ export default defineConfig({
   platform: 'neutral',
   outDir: 'dist',
   external: [/^node:/],
-});
+} as const;
+
+export default defineConfig([
+  { ...common, format: ['esm'] },
+  {
+    ...common,
+    format: ['cjs'],
+    // p-queue (with p-timeout) ships only as ESM: `require()` of it needs Node 20.19+. The
+    // CommonJS build carries its own copy so `require('@wawagot/integrations/queue')` works on
+    // every Node 20. (ky, graphql-request and eventsource-parser are loaded with `import()`.)
+    noExternal: ['p-queue', 'p-timeout', 'eventemitter3'],
+  },
+]);

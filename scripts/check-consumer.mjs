@@ -133,7 +133,9 @@ try {
       join(dir, 'cjs.cjs'),
       specifiers.map((s) => `if (!Object.keys(require('${s}')).length) throw new Error('${s} is empty');`).join('\n'),
     );
-    run(process.execPath, ['cjs.cjs']);
+    // As on Node 20 before 20.19: `require()` of an ES module is refused, so nothing we ship to
+    // CommonJS may require an ESM-only dependency.
+    run(process.execPath, ['--no-experimental-require-module', 'cjs.cjs']);
   });
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   for (const [moduleResolution, module] of [
