@@ -19,16 +19,21 @@ export function broadcastLoop(
   const reader = readerConnection(ctx, 'broadcast');
   const abort = new AbortController();
   let stopping = false;
-  let last = '0-0';
+  let last: string | undefined;
 
-  const started = redis.xrevrange(stream, '+', '-', 'COUNT', 1).then((rows) => {
-    last = rows[0]?.[0] ?? '0-0';
-  });
+  // The stream's end when the subscription starts; read again by the loop if this fails, so a
+  // failed start never replays the whole stream history.
+  const position = () =>
+    redis.xrevrange(stream, '+', '-', 'COUNT', 1).then((rows) => {
+      last = rows[0]?.[0] ?? '0-0';
+    });
+  const started = position();
 
   async function run(): Promise<void> {
     let failures = 0;
     while (!stopping) {
       try {
+        if (last === undefined) await position();
         const reply = (await reader.xread(
           'COUNT',
           ctx.batchSize,
@@ -36,7 +41,7 @@ export function broadcastLoop(
           ctx.blockMs,
           'STREAMS',
           stream,
-          last,
+          last as string,
         )) as XRead;
         failures = 0;
         for (const entry of reply?.[0]?.[1] ?? []) {
