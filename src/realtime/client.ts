@@ -151,7 +151,8 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
       maxBufferSize: maxEventBytes,
       onEvent: (event) => pending.push(event),
       onRetry: (ms) => {
-        retryMs = ms;
+        // A longer timer fires after 1 ms: a server's huge retry: would become a reconnect storm.
+        retryMs = Math.min(ms, 2_147_483_647);
       },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') parseError = error;
