@@ -8,6 +8,8 @@ import { withRetry } from './retry-loop.js';
 import { createStepApi } from './step-api.js';
 import type { Lease, StepRecord } from './store.js';
 
+const MAX_TIMER = 2_147_483_647;
+
 /** Handle the runner keeps for a live execution. Internal. */
 export interface LiveRun {
   cancel(): void;
@@ -90,13 +92,19 @@ export async function executeRun(core: RunnerCore, lease: Lease, register: (live
     if (state.halted === undefined) renewTimer = clock.setTimeout(renew, renewEvery);
   };
   renewTimer = clock.setTimeout(renew, renewEvery);
-  const deadlineTimer =
-    state.deadline === undefined
-      ? undefined
-      : clock.setTimeout(
-          () => state.controller.abort(new TimeoutError('workflow run timed out', { details: { runId: run.runId } })),
-          Math.max(0, state.deadline - clock.now()),
-        );
+  let deadlineTimer: unknown;
+  const armDeadline = (deadline: number) => {
+    const left = deadline - clock.now();
+    // Timers past 2^31 - 1 ms fire after 1 ms: wait in steps for a far deadline (`timeoutMs: '30d'`).
+    deadlineTimer = clock.setTimeout(
+      () =>
+        left > MAX_TIMER
+          ? armDeadline(deadline)
+          : state.controller.abort(new TimeoutError('workflow run timed out', { details: { runId: run.runId } })),
+      Math.min(MAX_TIMER, Math.max(0, left)),
+    );
+  };
+  if (state.deadline !== undefined) armDeadline(state.deadline);
 
   try {
     try {
