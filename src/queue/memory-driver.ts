@@ -6,6 +6,7 @@ import { backoffDelay } from '../policies/backoff.js';
 import type { Clock } from '../types.js';
 import { deadLetterError } from './dead-letter-error.js';
 import type { DeadLetter, DriverJob, DriverProcessOptions, DriverRun, QueueCounts, QueueDriver } from './driver.js';
+import { Run, RunSignals } from './run-signals.js';
 
 /** Options of {@link memoryDriver}. */
 export interface MemoryDriverOptions {
@@ -75,8 +76,8 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
   const keepCompleted = assertNumber('memoryDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true });
   const keepFailed = assertNumber('memoryDriver.keepFailed', options.keepFailed ?? 1000, { integer: true });
   const lanes = new Map<string, Lane>();
-  // One signal for every run: the only driver-side abort is closing without draining.
-  const stop = new AbortController();
+  // Per-try signals, created on demand; the only driver-side abort is closing without draining.
+  const signals = new RunSignals();
   let closed = false;
 
   function lane(name: string): Lane {
@@ -207,24 +208,24 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     entry.state = 'active';
     const { job } = entry;
     let result: Promise<void>;
+    let run: Run;
     try {
-      result = handler({
-        id: job.id,
-        name: job.name,
-        payload: JSON.parse(job.json),
-        attempt: entry.made + 1,
-        attempts: job.attempts,
-        timeoutMs: job.timeoutMs,
-        signal: stop.signal,
-      });
+      run = new Run(signals, job.id, job.name, JSON.parse(job.json), entry.made + 1, job.attempts, job.timeoutMs);
+      result = handler(run);
     } catch (error) {
       finish(l, entry, true, error);
       return;
     }
     // (No async frame: one `then` per try.)
     Promise.resolve(result).then(
-      () => finish(l, entry, false, undefined),
-      (error: unknown) => finish(l, entry, true, error),
+      () => {
+        run.release();
+        finish(l, entry, false, undefined);
+      },
+      (error: unknown) => {
+        run.release();
+        finish(l, entry, true, error);
+      },
     );
   }
 
@@ -343,7 +344,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         if (l.limit?.timer !== undefined) clock.clearTimeout(l.limit.timer);
       }
       if (!drain) {
-        stop.abort(new AbortError('the queue was closed without draining'));
+        signals.abortAll(new AbortError('the queue was closed without draining'));
         return;
       }
       await Promise.all(

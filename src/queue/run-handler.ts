@@ -57,7 +57,8 @@ export function wrapHandler(ctx: RunContext): (run: DriverRun) => Promise<void> 
     // Hot path (no schema, no time limit): no extra async frame per job.
     let result: unknown;
     try {
-      result = handler({ id: run.id, name: queue, payload: run.payload, attempt: run.attempt, signal: run.signal });
+      // The run itself is the job: its `signal` stays lazy (created only if the handler reads it).
+      result = handler(run as Job<unknown>);
     } catch (error) {
       return Promise.reject(error).catch((e: unknown) => failed(run, e));
     }

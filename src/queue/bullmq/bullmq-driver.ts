@@ -4,6 +4,7 @@ import { assertNumber, configError } from '../../internal/config.js';
 import { errorInfo } from '../../internal/error-info.js';
 import type { Logger } from '../../types.js';
 import type { DriverProcessOptions, DriverRun, QueueCounts, QueueDriver } from '../driver.js';
+import { Run, RunSignals } from '../run-signals.js';
 import { deadQueueName, listDeadLetters, putDeadLetter, retryDeadLetter } from './dead-letters.js';
 import { backoffStrategy, type Retention, type StoredData, toBullJob } from './job-data.js';
 
@@ -81,8 +82,8 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     max: 1000,
   });
   const lanes = new Map<string, Lane>();
-  // One signal for every run: the only driver-side abort is closing without draining.
-  const stop = new AbortController();
+  // Per-try signals, created on demand; the only driver-side abort is closing without draining.
+  const signals = new RunSignals();
   let closed = false;
 
   const onError = (where: string) => (error: Error) =>
@@ -114,16 +115,9 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       const data = job.data as StoredData;
       const attempts = job.opts.attempts ?? 1;
       const attempt = job.attemptsMade + 1;
+      const run = new Run(signals, job.id as string, name, data.payload, attempt, attempts, data.timeoutMs);
       try {
-        await handler({
-          id: job.id as string,
-          name,
-          payload: data.payload,
-          attempt,
-          attempts,
-          timeoutMs: data.timeoutMs,
-          signal: stop.signal,
-        });
+        await handler(run);
       } catch (error) {
         if (attempt >= attempts) {
           const letter = await putDeadLetter(l.dlq, job, error, attempt);
@@ -131,6 +125,8 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
           notify(o, letter);
         }
         throw error instanceof Error ? error : new Error(errorInfo(error).message);
+      } finally {
+        run.release();
       }
     };
     const worker = new Worker(name, processor, {
@@ -229,7 +225,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     async close({ drain }) {
       if (closed) return;
       closed = true;
-      if (!drain) stop.abort(new AbortError('the queue was closed without draining'));
+      if (!drain) signals.abortAll(new AbortError('the queue was closed without draining'));
       await Promise.all([...lanes.values()].map((l) => l.worker?.close(!drain)));
       await Promise.all([...lanes.values()].flatMap((l) => [l.queue.close(), l.dlq.close()]));
     },
