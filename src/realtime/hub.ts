@@ -129,6 +129,14 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
   };
 
   function subscribe(opts: Parameters<RealtimeHub['subscribe']>[0]): Subscription {
+    if (
+      !Array.isArray(opts?.topics) ||
+      typeof opts.onMessage !== 'function' ||
+      (opts.onControl !== undefined && typeof opts.onControl !== 'function') ||
+      (opts.onClose !== undefined && typeof opts.onClose !== 'function')
+    ) {
+      configError('subscribe needs { topics: string[], onMessage, onControl?, onClose? } with functions');
+    }
     let active = true;
     const client: HubClient = {
       topics: new Array(table.names.length).fill(false),

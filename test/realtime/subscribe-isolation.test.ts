@@ -43,4 +43,18 @@ describe('hub.subscribe isolation', () => {
     expect(closed).toEqual(['second']);
     expect(hub.subscriberCount).toBe(0);
   });
+
+  it('refuses bad subscribe options with CONFIG, without subscribing', () => {
+    const hub = createRealtimeHub({ bus: createBus() });
+    for (const bad of [
+      undefined,
+      { topics: 'all', onMessage() {} },
+      { topics: ['all'] },
+      { topics: ['all'], onMessage() {}, onClose: 'x' },
+    ]) {
+      expect(() => hub.subscribe(bad as never)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    }
+    expect(hub.subscriberCount).toBe(0);
+    hub.close();
+  });
 });
