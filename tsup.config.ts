@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /**
  * Every public subpath, as `src/<entry>/index.ts` → `dist/<entry>/index.{js,cjs,d.ts,d.cts}`.
@@ -33,7 +33,7 @@ export const entries = [
   'workflows/postgres',
 ] as const;
 
-const common = {
+const common: Options = {
   entry: Object.fromEntries(
     entries.map((name) => [
       name === '.' ? 'index' : `${name}/index`,
@@ -49,7 +49,7 @@ const common = {
   platform: 'neutral',
   outDir: 'dist',
   external: [/^node:/],
-} as const;
+};
 
 export default defineConfig([
   { ...common, format: ['esm'] },
