@@ -4,7 +4,7 @@ import { createRealtimeHub } from '../../src/realtime/index.js';
 
 describe('hub.subscribe isolation', () => {
   it('a subscriber whose onMessage throws does not stop delivery to the others', async () => {
-    const bus = createBus();
+    const bus = createBus<{ 'ai.step': { n: number } }>();
     const warnings: unknown[] = [];
     const logger = { debug() {}, info() {}, warn: (obj: object) => warnings.push(obj), error() {} };
     const hub = createRealtimeHub({ bus, topics: { ai_progress: ['ai.*'] }, logger });
