@@ -15,7 +15,7 @@ type Kind = 'redis' | 'nats';
 type Impl = 'bus' | 'raw';
 const THROUGHPUT = 10_000;
 const LATENCY = 1_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const WINDOW = 64;
 const now = () => performance.timeOrigin + performance.now();
 const consumerScript = new URL('./bus-transports.consumer.ts', import.meta.url).pathname;
@@ -77,7 +77,12 @@ async function run(kind: Kind, impl: Impl, count: number, window: number) {
     await jsm.streams.add({ name: stream, subjects: [`${stream.toLowerCase()}.>`], storage: StorageType.File });
   }
   const child = fork(consumerScript, [kind, impl, stream, String(count)], {
-    execArgv: ['--import', 'tsx'],
+    // BUS_BENCH_PROF=<dir> writes a CPU profile of every consumer process there.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BUS_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BUS_BENCH_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const message = (key: string) =>
@@ -95,19 +100,27 @@ async function run(kind: Kind, impl: Impl, count: number, window: number) {
   const done = message('done');
   const pub = await publisher(kind, impl, stream);
   const start = now();
+  const cpuStart = process.cpuUsage();
   let next = 0;
   await Promise.all(
     Array.from({ length: window }, async () => {
       while (next < count) await pub.send(next++);
     }),
   );
+  const pubCpu = process.cpuUsage(cpuStart);
   const result = (await done) as { last: number; latencies: number[]; cpuMicrosPerEvent: number };
   child.send({ close: true });
   await new Promise((resolve) => child.once('exit', resolve));
   await pub.close();
   const sorted = result.latencies.sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
-  return { rate: count / ((result.last - start) / 1000), p50: pct(0.5), p99: pct(0.99), cpu: result.cpuMicrosPerEvent };
+  return {
+    rate: count / ((result.last - start) / 1000),
+    p50: pct(0.5),
+    p99: pct(0.99),
+    cpu: result.cpuMicrosPerEvent,
+    pubCpu: (pubCpu.user + pubCpu.system) / count,
+  };
 }
 
 const rows: Array<Array<string | number>> = [];
@@ -119,7 +132,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 for (const kind of kinds) {
   const results = {} as Record<
     Impl,
-    { rate: number; p50: number; p99: number; loadP50: number; loadP99: number; cpu: number }
+    { rate: number; p50: number; p99: number; loadP50: number; loadP99: number; cpu: number; pubCpu: number }
   >;
   const samples: Record<Impl, Array<(typeof results)[Impl]>> = { raw: [], bus: [] };
   // The machine is shared: alternate raw and bus, ROUNDS times, and keep the medians.
@@ -135,6 +148,7 @@ for (const kind of kinds) {
         loadP50: throughput.p50,
         loadP99: throughput.p99,
         cpu: throughput.cpu,
+        pubCpu: throughput.pubCpu,
       });
     }
   }
@@ -147,6 +161,7 @@ for (const kind of kinds) {
       loadP50: pick('loadP50'),
       loadP99: pick('loadP99'),
       cpu: pick('cpu'),
+      pubCpu: pick('pubCpu'),
     };
     results[impl] = r;
     const label =
@@ -161,13 +176,21 @@ for (const kind of kinds) {
       `${r.p50.toFixed(2)} ms`,
       `${r.p99.toFixed(2)} ms`,
       `${r.loadP50.toFixed(1)} / ${r.loadP99.toFixed(1)} ms`,
-      `${r.cpu.toFixed(0)} µs`,
+      `${r.pubCpu.toFixed(1)} µs`,
+      `${r.cpu.toFixed(1)} µs`,
     ]);
-    console.log(label, ops(r.rate), 'events/s', r.p50.toFixed(2), r.p99.toFixed(2), `${r.cpu.toFixed(0)} µs CPU/event`);
+    console.log(
+      label,
+      ops(r.rate),
+      'events/s',
+      r.p50.toFixed(2),
+      r.p99.toFixed(2),
+      `CPU/event: publisher ${r.pubCpu.toFixed(1)} µs, consumer ${r.cpu.toFixed(1)} µs`,
+    );
   }
   const ratio = results.bus.rate / results.raw.rate;
   notes.push(
-    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw; consumer CPU per event ${(results.bus.cpu / results.raw.cpu).toFixed(2)}× raw`,
+    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw; CPU per event ${(results.bus.pubCpu / results.raw.pubCpu).toFixed(2)}× raw (publisher), ${(results.bus.cpu / results.raw.cpu).toFixed(2)}× raw (consumer)`,
   );
 }
 
@@ -185,6 +208,7 @@ const table = markdownTable(
     'latency p50 (one at a time)',
     'latency p99',
     'p50 / p99 under load',
+    'publisher CPU per event',
     'consumer CPU per event',
   ],
   rows,
@@ -194,5 +218,5 @@ if (only.length === 0)
   recordResults(
     'bus-transports',
     'Bus transports: process to process',
-    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Medians of 3 alternating rounds. On a shared, loaded machine events/s and latency swing from run to run; consumer CPU per event is the steadier comparison.`,
+    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Both sides carry the same CloudEvents JSON, read 100 entries per XREADGROUP and ack each batch with one XACK after handling it. Medians of ${ROUNDS} alternating rounds. On a shared, loaded machine events/s and latency swing from run to run; CPU per event is the steadier comparison (the consumer's depends on how many entries each read finds, so on the publisher's pace).`,
   );

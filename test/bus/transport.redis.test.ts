@@ -58,6 +58,34 @@ await describeWithService('redis', 'redisTransport', () => {
       await transport.close();
     });
 
+    it('publish rejects (never throws) for a bad envelope or a closed transport, and writes nothing; maxLen false keeps all', async () => {
+      fresh();
+      const client = new Redis();
+      clients.push(client);
+      const transport = redisTransport(client, { stream, maxLen: false });
+      const envelope = (data: unknown) => ({
+        specversion: '1.0' as const,
+        id: 'x',
+        source: 's',
+        type: 't',
+        time: '',
+        data,
+      });
+      let rejected: Promise<void> | undefined;
+      expect(() => {
+        rejected = transport.publish(envelope(1n));
+      }).not.toThrow();
+      await expect(rejected).rejects.toMatchObject({ code: 'NOT_SERIALIZABLE' });
+      for (let i = 0; i < 300; i++) await transport.publish(envelope(i));
+      expect(await redis.xlen(stream)).toBe(300);
+      await transport.close();
+      expect(() => {
+        rejected = transport.publish(envelope(2));
+      }).not.toThrow();
+      await expect(rejected).rejects.toMatchObject({ code: 'CONFIG' });
+      expect(await redis.xlen(stream)).toBe(300);
+    });
+
     it('a restarted consumer with the same name takes back its own pending entries at once', async () => {
       const group = 'mail:t';
       await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM');

@@ -103,6 +103,14 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
   const names = new Map<string, number>();
   let closed = false;
 
+  const { origin } = common;
+  const trimLen = maxLen === false ? undefined : String(maxLen);
+  // Resolves with the entry id; typed void for BusTransport (callers only await it).
+  const append = (json: string): Promise<void> =>
+    (trimLen === undefined
+      ? redis.xadd(stream, '*', 'e', json, 'o', origin)
+      : redis.xadd(stream, 'MAXLEN', '~', trimLen, '*', 'e', json, 'o', origin)) as Promise<unknown> as Promise<void>;
+
   const ready = async () => {
     while (setups.size > 0) await Promise.allSettled([...setups]);
   };
@@ -111,12 +119,18 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
     group: common.group,
     ready,
 
-    async publish(envelope: Envelope) {
-      if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
-      const json = encodeEnvelope(envelope);
+    // Not `async`: one promise per publish (the XADD's own), failures still arrive as rejections.
+    publish(envelope: Envelope): Promise<void> {
+      let json: string;
+      try {
+        if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
+        json = encodeEnvelope(envelope);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       // A consumer group created by a subscription of this bus must exist before the entry.
-      if (setups.size > 0) await ready();
-      await redis.xadd(stream, ...(ctx.trim as []), '*', 'e', json, 'o', common.origin);
+      if (setups.size > 0) return ready().then(() => append(json));
+      return append(json);
     },
 
     subscribe(type, group, handle) {
