@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { IntegrationError } from '../errors/integration-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
+import { configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { validateSync, validateWith } from '../internal/schema.js';
 import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
@@ -21,6 +21,20 @@ const WILDCARD = '*';
 const HANDLER_FAILED = 'bus.handler_failed';
 
 type AnyHandler = (envelope: Envelope) => unknown;
+const NONE: AnyHandler[] = [];
+
+// `toISOString()` costs more than the rest of an envelope: all but its milliseconds are kept
+// per second.
+let isoSecond: number | undefined;
+let isoPrefix = '';
+function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+  }
+  return `${isoPrefix}${String(1000 + ((ms - second * 1000) | 0)).slice(1)}Z`;
+}
 
 /**
  * Creates a typed in-process event bus. Envelopes are CloudEvents 1.0; a handler that throws or
@@ -59,11 +73,10 @@ export function createBus<E extends EventMap = Record<never, never>>(
     } catch {
       // An error reporter that throws must not break delivery either.
     }
-    logger?.warn({ type: envelope.type, id: envelope.id, error: errorInfo(error) }, 'bus handler failed');
+    const failure = { type: envelope.type, id: envelope.id, error: errorInfo(error) };
+    logger?.warn(failure, 'bus handler failed');
     // A failing `bus.handler_failed` handler would otherwise loop forever.
-    if (envelope.type !== HANDLER_FAILED) {
-      deliver(makeEnvelope(HANDLER_FAILED, { type: envelope.type, id: envelope.id, error: errorInfo(error) }));
-    }
+    if (envelope.type !== HANDLER_FAILED) run(makeEnvelope(HANDLER_FAILED, failure));
   }
 
   function guard(handler: AnyHandler): AnyHandler {
@@ -87,22 +100,36 @@ export function createBus<E extends EventMap = Record<never, never>>(
       id: opts?.id ?? crypto.randomUUID(),
       source: opts?.source ?? source,
       type,
-      time:
-        time === undefined ? new Date(clock.now()).toISOString() : typeof time === 'string' ? time : time.toISOString(),
+      time: time === undefined ? isoTime(clock.now()) : typeof time === 'string' ? time : time.toISOString(),
       data,
     };
     if (opts?.subject !== undefined) envelope.subject = opts.subject;
     return envelope;
   }
 
-  function run(envelope: Envelope): Promise<unknown> {
-    const pending: unknown[] = [];
-    for (const listener of handlers.get(envelope.type) ?? []) pending.push(listener(envelope));
-    if (wildcardCount > 0) {
-      for (const listener of handlers.get(WILDCARD) ?? []) pending.push(listener(envelope));
+  /**
+   * Calls the handlers of `envelope`; returns what settles once every handler that returned a
+   * promise has settled (guarded handlers never reject), or `undefined` when none did.
+   */
+  function run(envelope: Envelope): Promise<unknown> | undefined {
+    let pending: unknown[] | undefined;
+    for (const listener of handlers.get(envelope.type) ?? NONE) {
+      const result = listener(envelope);
+      if (result) {
+        pending ??= [];
+        pending.push(result);
+      }
     }
-    // Guarded handlers never reject, so this only waits for them to settle.
-    return Promise.all(pending);
+    if (wildcardCount > 0) {
+      for (const listener of handlers.get(WILDCARD) ?? NONE) {
+        const result = listener(envelope);
+        if (result) {
+          pending ??= [];
+          pending.push(result);
+        }
+      }
+    }
+    return pending && Promise.all(pending);
   }
 
   // Schemas validate remote envelopes too; a rejection makes the transport dead-letter them.
@@ -112,22 +139,13 @@ export function createBus<E extends EventMap = Record<never, never>>(
     return envelope;
   }
 
-  function deliver(envelope: Envelope): void {
-    const list = handlers.get(envelope.type);
-    if (list) for (const listener of list) listener(envelope);
-    if (wildcardCount > 0) for (const listener of handlers.get(WILDCARD) ?? []) listener(envelope);
-  }
-
   function assertType(type: unknown): asserts type is string {
-    if (typeof type !== 'string' || type.length === 0 || type === WILDCARD) {
-      throw new IntegrationError('event type must be a non-empty string other than "*"', { code: 'CONFIG' });
-    }
+    if (typeof type !== 'string' || !type || type === WILDCARD)
+      configError('event type must be a non-empty string other than "*"');
   }
 
   function add(type: string, handler: AnyHandler, once: boolean): () => void {
-    if (typeof handler !== 'function') {
-      throw new IntegrationError('handler must be a function', { code: 'CONFIG' });
-    }
+    if (typeof handler !== 'function') configError('handler must be a function');
     if (transport && !broadcast)
       broadcast = transport.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
     let active = true;
@@ -159,7 +177,9 @@ export function createBus<E extends EventMap = Record<never, never>>(
       const value = schema ? await validateWith(schema, data, `invalid "${type}" event`) : data;
       const envelope = makeEnvelope(type, value, opts);
       if (transport) await transport.publish(envelope);
-      await run(envelope);
+      // Nothing more to wait for unless a handler returned a promise.
+      const settled = run(envelope);
+      if (settled) await settled;
       return envelope;
     },
 
@@ -171,24 +191,21 @@ export function createBus<E extends EventMap = Record<never, never>>(
         const checked = validateSync(schema, data, `invalid "${type}" event`);
         if ('pending' in checked) {
           checked.pending.catch(() => undefined);
-          throw new IntegrationError(`the schema of "${type}" validates asynchronously: use publish()`, {
-            code: 'CONFIG',
-          });
+          configError(`the schema of "${type}" validates asynchronously: use publish()`);
         }
         value = checked.value;
       }
       const envelope = makeEnvelope(type, value, opts);
       transport?.publish(envelope).catch((error: unknown) => reportFailure(error, envelope));
-      deliver(envelope);
+      run(envelope);
       return envelope;
     },
 
     subscribe(type: string, handler: Handler<Envelope>, opts?: SubscribeOptions) {
       const group = opts?.group ?? transport?.group;
       if (group === undefined) return add(type, handler as AnyHandler, false);
-      if (typeof handler !== 'function' || typeof group !== 'string' || !group) {
-        throw new IntegrationError('handler must be a function and group a non-empty string', { code: 'CONFIG' });
-      }
+      if (typeof handler !== 'function' || typeof group !== 'string' || !group)
+        configError('handler must be a function and group a non-empty string');
       if (transport) {
         const stop = transport.subscribe(type, group, async (envelope) => {
           await accept(envelope);
