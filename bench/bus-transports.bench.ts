@@ -70,13 +70,14 @@ async function publisher(kind: Kind, impl: Impl, stream: string) {
   };
 }
 
-async function run(kind: Kind, impl: Impl, count: number, window: number) {
+async function run(kind: Kind, impl: Impl, count: number, window: number, backlog = false) {
   const stream = `bench_${kind}_${impl}_${Date.now().toString(36)}`;
   streams.push(stream, `${stream}_DEAD`, `${stream}:dead`);
   if (kind === 'nats') {
     await jsm.streams.add({ name: stream, subjects: [`${stream.toLowerCase()}.>`], storage: StorageType.File });
   }
-  const child = fork(consumerScript, [kind, impl, stream, String(count)], {
+  const args = [kind, impl, stream, String(count), ...(backlog ? ['backlog'] : [])];
+  const child = fork(consumerScript, args, {
     // BUS_BENCH_PROF=<dir> writes a CPU profile of every consumer process there.
     execArgv: [
       '--import',
@@ -108,6 +109,7 @@ async function run(kind: Kind, impl: Impl, count: number, window: number) {
     }),
   );
   const pubCpu = process.cpuUsage(cpuStart);
+  if (backlog) child.send({ go: true });
   const result = (await done) as { last: number; latencies: number[]; cpuMicrosPerEvent: number };
   child.send({ close: true });
   await new Promise((resolve) => child.once('exit', resolve));
@@ -132,7 +134,16 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 for (const kind of kinds) {
   const results = {} as Record<
     Impl,
-    { rate: number; p50: number; p99: number; loadP50: number; loadP99: number; cpu: number; pubCpu: number }
+    {
+      rate: number;
+      p50: number;
+      p99: number;
+      loadP50: number;
+      loadP99: number;
+      cpu: number;
+      pubCpu: number;
+      drainCpu: number;
+    }
   >;
   const samples: Record<Impl, Array<(typeof results)[Impl]>> = { raw: [], bus: [] };
   // The machine is shared: alternate raw and bus, ROUNDS times, and keep the medians.
@@ -141,6 +152,7 @@ for (const kind of kinds) {
     for (const impl of ['raw', 'bus'] as const) {
       const throughput = await run(kind, impl, THROUGHPUT, WINDOW);
       const latency = await run(kind, impl, LATENCY, 1);
+      const drain = kind === 'redis' ? await run(kind, impl, THROUGHPUT, WINDOW, true) : undefined;
       samples[impl].push({
         rate: throughput.rate,
         p50: latency.p50,
@@ -148,6 +160,7 @@ for (const kind of kinds) {
         loadP50: throughput.p50,
         loadP99: throughput.p99,
         cpu: throughput.cpu,
+        drainCpu: drain?.cpu ?? Number.NaN,
         pubCpu: throughput.pubCpu,
       });
     }
@@ -161,6 +174,7 @@ for (const kind of kinds) {
       loadP50: pick('loadP50'),
       loadP99: pick('loadP99'),
       cpu: pick('cpu'),
+      drainCpu: pick('drainCpu'),
       pubCpu: pick('pubCpu'),
     };
     results[impl] = r;
@@ -178,6 +192,7 @@ for (const kind of kinds) {
       `${r.loadP50.toFixed(1)} / ${r.loadP99.toFixed(1)} ms`,
       `${r.pubCpu.toFixed(1)} µs`,
       `${r.cpu.toFixed(1)} µs`,
+      Number.isNaN(r.drainCpu) ? '—' : `${r.drainCpu.toFixed(1)} µs`,
     ]);
     console.log(
       label,
@@ -185,12 +200,12 @@ for (const kind of kinds) {
       'events/s',
       r.p50.toFixed(2),
       r.p99.toFixed(2),
-      `CPU/event: publisher ${r.pubCpu.toFixed(1)} µs, consumer ${r.cpu.toFixed(1)} µs`,
+      `CPU/event: publisher ${r.pubCpu.toFixed(1)} µs, consumer ${r.cpu.toFixed(1)} µs (${r.drainCpu.toFixed(1)} µs draining a backlog)`,
     );
   }
   const ratio = results.bus.rate / results.raw.rate;
   notes.push(
-    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw; CPU per event ${(results.bus.pubCpu / results.raw.pubCpu).toFixed(2)}× raw (publisher), ${(results.bus.cpu / results.raw.cpu).toFixed(2)}× raw (consumer)`,
+    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw; CPU per event ${(results.bus.pubCpu / results.raw.pubCpu).toFixed(2)}× raw (publisher), ${(results.bus.cpu / results.raw.cpu).toFixed(2)}× raw (consumer)${kind === 'redis' ? `, ${(results.bus.drainCpu / results.raw.drainCpu).toFixed(2)}× raw (consumer, full batches)` : ''}`,
   );
 }
 
@@ -210,6 +225,7 @@ const table = markdownTable(
     'p50 / p99 under load',
     'publisher CPU per event',
     'consumer CPU per event',
+    'consumer CPU per event, full batches',
   ],
   rows,
 );
@@ -218,5 +234,5 @@ if (only.length === 0)
   recordResults(
     'bus-transports',
     'Bus transports: process to process',
-    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Both sides carry the same CloudEvents JSON, read 100 entries per XREADGROUP and ack each batch with one XACK after handling it. Medians of ${ROUNDS} alternating rounds. On a shared, loaded machine events/s and latency swing from run to run; CPU per event is the steadier comparison (the consumer's depends on how many entries each read finds, so on the publisher's pace).`,
+    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Both sides carry the same CloudEvents JSON, and on Redis read 100 entries per XREADGROUP and ack each batch with one XACK after handling it. Medians of ${ROUNDS} alternating rounds. On a shared, loaded machine events/s and latency swing from run to run; CPU per event is the steadier comparison (the consumer's depends on how many entries each read finds, so on the publisher's pace; the last column drains a 10,000-entry backlog, 100 entries per read for both).`,
   );

@@ -1,6 +1,9 @@
 // Consumer process of bench/bus-transports.bench.ts: receives `count` events in one work-sharing
 // group (acking each) and reports throughput and publish-to-handler latencies to its parent.
-// argv: <redis|nats> <bus|raw> <stream> <count>
+// argv: <redis|nats> <bus|raw> <stream> <count> [backlog]
+// With `backlog` (Redis only) the group exists before the publisher starts and reading begins on
+// the parent's `go`, once all `count` entries are in the stream: every read then finds a full
+// batch, so raw and bus consumers are compared at equal batch sizes.
 
 import { Redis } from 'ioredis';
 import { AckPolicy, connect, DeliverPolicy } from 'nats';
@@ -8,8 +11,17 @@ import { createBus } from '../src/bus/index.js';
 import { natsTransport } from '../src/bus/nats/index.js';
 import { redisTransport } from '../src/bus/redis/index.js';
 
-const [kind, impl, stream = 'bench', countArg = '0'] = process.argv.slice(2);
+const [kind, impl, stream = 'bench', countArg = '0', mode] = process.argv.slice(2);
 const count = Number(countArg);
+const send = (m: unknown) => process.send?.(m);
+if (mode === 'backlog' && kind === 'redis') {
+  const admin = new Redis();
+  await admin.xgroup('CREATE', stream, impl === 'bus' ? 'bench:bench.tick' : 'raw', '$', 'MKSTREAM');
+  admin.disconnect();
+  const go = new Promise((resolve) => process.once('message', resolve));
+  send({ ready: true });
+  await go;
+}
 const now = () => performance.timeOrigin + performance.now();
 const latencies: number[] = [];
 let first = 0;
@@ -27,7 +39,6 @@ function record(data: { t: number }): void {
   latencies.push(at - data.t);
   if (latencies.length === count) finish();
 }
-const send = (m: unknown) => process.send?.(m);
 let cleanup: () => Promise<unknown>;
 
 if (impl === 'bus') {
@@ -104,7 +115,7 @@ if (impl === 'bus') {
   };
 }
 
-send({ ready: true });
+if (mode !== 'backlog') send({ ready: true });
 process.on('message', async (m: { expect?: number; close?: true }) => {
   if (m.close) {
     await cleanup();
