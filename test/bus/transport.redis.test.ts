@@ -86,6 +86,44 @@ await describeWithService('redis', 'redisTransport', () => {
       expect(await redis.xlen(stream)).toBe(300);
     });
 
+    it('an XACK that fails leaves its batch pending; it is handled again and acked (at-least-once)', async () => {
+      fresh();
+      const client = new Redis();
+      clients.push(client);
+      const xack = client.xack.bind(client) as (...args: unknown[]) => Promise<number>;
+      let failed = 0;
+      (client as unknown as { xack: unknown }).xack = (...args: unknown[]) => {
+        if (failed++ === 0) return Promise.reject(new Error('connection lost'));
+        return xack(...args);
+      };
+      const warnings: string[] = [];
+      const logger = { ...console, warn: (_: unknown, msg?: string) => void warnings.push(String(msg)) };
+      const transport = redisTransport(client, { stream, consumer: 'c1', blockMs: 200, logger });
+      const seen = new Map<string, number>();
+      transport.subscribe('t', 'mail', async (e) => void seen.set(e.id, (seen.get(e.id) ?? 0) + 1));
+      await transport.ready();
+      for (let i = 0; i < 5; i++) {
+        await redis.xadd(
+          stream,
+          '*',
+          'e',
+          JSON.stringify({ specversion: '1.0', id: `a${i}`, source: 's', type: 't', time: 'now', data: i }),
+          'o',
+          'x',
+        );
+      }
+      const end = Date.now() + 5000;
+      const pendingNow = async () => Number(((await redis.xpending(stream, 'mail:t')) as [number])[0]);
+      while ((seen.size < 5 || (await pendingNow()) > 0) && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 20));
+      await transport.close();
+      expect(seen.size).toBe(5);
+      expect([...seen.values()].some((n) => n === 2)).toBe(true); // the batch whose ack failed ran again
+      expect([...seen.values()].every((n) => n <= 2)).toBe(true);
+      expect(warnings.length).toBeGreaterThan(0);
+      expect(await pendingNow()).toBe(0);
+    });
+
     it('a restarted consumer with the same name takes back its own pending entries at once', async () => {
       const group = 'mail:t';
       await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM');
