@@ -200,7 +200,7 @@ for (const kind of kinds) {
       'events/s',
       r.p50.toFixed(2),
       r.p99.toFixed(2),
-      `CPU/event: publisher ${r.pubCpu.toFixed(1)} µs, consumer ${r.cpu.toFixed(1)} µs (${r.drainCpu.toFixed(1)} µs draining a backlog)`,
+      `CPU/event: publisher ${r.pubCpu.toFixed(1)} µs, consumer ${r.cpu.toFixed(1)} µs${Number.isNaN(r.drainCpu) ? '' : ` (${r.drainCpu.toFixed(1)} µs draining a backlog)`}`,
     );
   }
   const ratio = results.bus.rate / results.raw.rate;
