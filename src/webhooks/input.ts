@@ -1,42 +1,57 @@
 import { configError } from '../internal/config.js';
 import { concat, utf8 } from './encoding.js';
 import { reject } from './scheme-helpers.js';
+import type { WebhookMessage } from './types.js';
 
 // Printable ASCII plus the optional whitespace (space, tab) HTTP allows around a value.
 const PRINTABLE = /^[\t\x20-\x7e]*$/;
 type Raw = string | readonly string[] | undefined | null;
 
 /**
- * A case-insensitive header lookup over a Fetch `Headers`, a plain object or pairs. A header
- * given twice (two keys differing in case, a `string[]` of several values, two pairs) or holding
- * anything but printable ASCII throws `malformed_signature` when a scheme reads it. (A Fetch
- * `Headers` joins repeats with ", ", which every scheme refuses as malformed.)
+ * The message a scheme verifies: the body, the clock, and a case-insensitive header lookup over
+ * a Fetch `Headers`, a plain object or pairs. A header given twice (two keys differing in case, a
+ * `string[]` of several values, two pairs) or holding anything but printable ASCII throws
+ * `malformed_signature` when a scheme reads it. (A Fetch `Headers` joins repeats with ", ",
+ * which every scheme refuses as malformed.)
  */
-export function headerReader(headers: unknown): (name: string) => string | undefined {
-  if (headers === null || typeof headers !== 'object') configError('verifyWebhook: headers are required');
-  // Duck-typed: a Request from another fetch implementation (undici's package, a polyfill)
-  // carries a Headers that is not this realm's class.
-  const fetchHeaders = typeof (headers as Headers).get === 'function' ? (headers as Headers) : undefined;
-  const pairs = Array.isArray(headers) ? (headers as Array<[string, Raw]>) : undefined;
-  const record = headers as Record<string, Raw>;
-  return (name) => {
-    let found = fetchHeaders?.get(name);
-    let seen = 0;
-    // Scanned on each lookup rather than copied: schemes read two or three headers.
-    if (!fetchHeaders) {
+export class Message implements WebhookMessage {
+  declare readonly body: Uint8Array;
+  declare readonly now: number;
+  declare readonly toleranceSec: number;
+  readonly #headers: unknown;
+  constructor(body: Uint8Array, headers: unknown, now: number, toleranceSec: number) {
+    if (headers === null || typeof headers !== 'object') configError('verifyWebhook: headers are required');
+    this.body = body;
+    this.#headers = headers;
+    this.now = now;
+    this.toleranceSec = toleranceSec;
+  }
+  header(name: string): string | undefined {
+    const headers = this.#headers;
+    let found: string | null | undefined;
+    // Duck-typed: a Request from another fetch implementation (undici's package, a polyfill)
+    // carries a Headers that is not this realm's class.
+    if (typeof (headers as Headers).get === 'function') found = (headers as Headers).get(name);
+    else {
+      // Scanned on each lookup rather than copied: schemes read two or three headers.
+      let seen = 0;
+      const pairs = Array.isArray(headers) ? (headers as Array<[string, Raw]>) : undefined;
+      const record = headers as Record<string, Raw>;
       const keys = pairs ?? Object.keys(record);
       for (let i = 0; i < keys.length; i++) {
         const key = pairs ? (pairs[i] as [string, Raw])[0] : (keys[i] as string);
-        if (key.length !== name.length || key.toLowerCase() !== name) continue;
+        if (key.length !== name.length || (key !== name && key.toLowerCase() !== name)) continue;
         const value = pairs ? (pairs[i] as [string, Raw])[1] : record[key];
         if (value == null) continue;
         seen += typeof value === 'string' ? 1 : value.length;
         found = typeof value === 'string' ? value : value[0];
       }
+      if (seen > 1) reject('malformed_signature');
     }
-    if (seen > 1 || (found && !PRINTABLE.test(found))) reject('malformed_signature');
-    return found?.trim() || undefined;
-  };
+    if (!found) return undefined;
+    if (!PRINTABLE.test(found)) reject('malformed_signature');
+    return found.trim() || undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { configError } from '../internal/config.js';
 import { text } from './encoding.js';
-import { headerReader, objectBody, readBody } from './input.js';
+import { Message, objectBody, readBody } from './input.js';
 import type { SchemeResult, VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme } from './types.js';
 
 /**
@@ -27,27 +27,35 @@ export function verifyWebhook<T = unknown>(
     const { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 } = options;
     if (!(toleranceSec >= 0 && maxBodyBytes >= 0))
       configError('verifyWebhook: toleranceSec and maxBodyBytes must be >= 0');
-    const check = (body: Uint8Array) => {
-      const result = scheme.verify({ body, header: headerReader(input.headers), now: +now, toleranceSec });
-      // Synchronous on Node: no promise hop until the single one returned below.
-      return result instanceof Promise
-        ? result.then((r) => verified<T>(body, scheme, r))
-        : verified<T>(body, scheme, result);
-    };
-    return typeof (input as Request).arrayBuffer === 'function'
-      ? readBody(input as Request, maxBodyBytes).then(check)
-      : Promise.resolve(check(objectBody(input, maxBodyBytes)));
+    if (typeof (input as Request).arrayBuffer === 'function')
+      return readBody(input as Request, maxBodyBytes).then((body) =>
+        check<T>(new Message(body, input.headers, +now, toleranceSec), scheme),
+      );
+    // Synchronous on Node: no promise hop but the single resolved promise returned here.
+    return Promise.resolve(
+      check<T>(new Message(objectBody(input, maxBodyBytes), input.headers, +now, toleranceSec), scheme),
+    );
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
+function check<T>(message: Message, scheme: WebhookScheme): VerifiedWebhook<T> | Promise<VerifiedWebhook<T>> {
+  const result = scheme.verify(message);
+  return result instanceof Promise
+    ? result.then((r) => verified<T>(message.body, scheme, r))
+    : verified<T>(message.body, scheme, result);
+}
+
 /** A verified delivery; `payload` is parsed on first access (a prototype getter: cheap to create). */
 class Verified {
-  id?: string;
-  timestamp?: number;
+  declare id?: string;
+  declare timestamp?: number;
+  declare readonly raw: Uint8Array;
   #parsed: [unknown] | undefined;
-  constructor(readonly raw: Uint8Array) {}
+  constructor(raw: Uint8Array) {
+    this.raw = raw;
+  }
   get payload(): unknown {
     if (!this.#parsed) {
       const value = text(this.raw);
@@ -65,11 +73,18 @@ class Verified {
   }
 }
 
+/** A delivery whose id is the payload's `id` field: read (and the body parsed) on first access. */
+class VerifiedByPayloadId extends Verified {}
+Object.defineProperty(VerifiedByPayloadId.prototype, 'id', {
+  get(this: Verified): string | undefined {
+    const id = (this.payload as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : undefined;
+  },
+});
+
 function verified<T>(body: Uint8Array, scheme: WebhookScheme, { id, timestamp }: SchemeResult): VerifiedWebhook<T> {
-  const webhook = new Verified(body);
+  const webhook = id === undefined && scheme.payloadId ? new VerifiedByPayloadId(body) : new Verified(body);
   if (timestamp !== undefined) webhook.timestamp = timestamp;
-  const payloadId = scheme.payloadId && (webhook.payload as { id?: unknown } | null)?.id;
-  const delivery = id ?? (typeof payloadId === 'string' ? payloadId : undefined);
-  if (delivery !== undefined) webhook.id = delivery;
+  if (id !== undefined) webhook.id = id;
   return webhook as VerifiedWebhook<T>;
 }
