@@ -1,7 +1,5 @@
 const encoder = /* @__PURE__ */ new TextEncoder();
 const decoder = /* @__PURE__ */ new TextDecoder();
-const HEX = /^(?:[0-9a-f]{2})*$/;
-const HEX_ANY_CASE = /^(?:[0-9a-fA-F]{2})*$/;
 
 /** UTF-8 bytes of `text`. */
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
@@ -15,15 +13,20 @@ export const toHex = (bytes: Uint8Array): string =>
 
 /** Bytes of a hex string, or `undefined` when it is not hex (uppercase only when `anyCase`). */
 export function fromHex(hex: string, anyCase?: boolean): Uint8Array | undefined {
-  if (!(anyCase ? HEX_ANY_CASE : HEX).test(hex)) return undefined;
+  if (hex.length % 2) return undefined;
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++)
-    out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+  for (let i = 0; i < out.length; i++) {
+    const high = nibble(hex.charCodeAt(2 * i), anyCase);
+    const low = nibble(hex.charCodeAt(2 * i + 1), anyCase);
+    if ((high | low) < 0) return undefined;
+    out[i] = (high << 4) | low;
+  }
   return out;
 }
 
-// '0'-'9' → 0-9, 'a'-'f' and 'A'-'F' → 10-15 (the regex already checked the characters).
-const nibble = (c: number): number => (c < 58 ? c - 48 : (c | 32) - 87);
+// '0'-'9' → 0-9, 'a'-'f' (and 'A'-'F' when `anyCase`) → 10-15, anything else → -1.
+const nibble = (c: number, anyCase?: boolean): number =>
+  c > 47 && c < 58 ? c - 48 : c > 96 && c < 103 ? c - 87 : anyCase && c > 64 && c < 71 ? c - 55 : -1;
 
 /** Standard base64 of `bytes`. */
 export const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));

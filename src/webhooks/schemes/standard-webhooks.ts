@@ -38,10 +38,11 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
     name: 'standard-webhooks',
     verify(m) {
       needKeys(keys);
-      const prefix = m.header('webhook-signature') === undefined && m.header('svix-signature') ? 'svix-' : 'webhook-';
-      const signature = need(m, `${prefix}signature`);
-      const id = need(m, `${prefix}id`);
-      const timestamp = need(m, `${prefix}timestamp`);
+      const standard = m.header('webhook-signature');
+      const svix = standard === undefined ? m.header('svix-signature') : undefined;
+      const signature = standard ?? svix ?? reject('missing_signature');
+      const id = need(m, svix ? 'svix-id' : 'webhook-id');
+      const timestamp = need(m, svix ? 'svix-timestamp' : 'webhook-timestamp');
       const seconds = parseTime(timestamp);
       const candidates: Uint8Array[] = [];
       for (const entry of signature.split(' ')) {
