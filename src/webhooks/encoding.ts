@@ -63,13 +63,6 @@ export function fromBase64(b64: string): Uint8Array | undefined {
   return acc & ((1 << bits) - 1) ? undefined : out;
 }
 
-/** Bytes of an ASCII string (header values are checked to be printable ASCII). */
-export function ascii(value: string): Uint8Array {
-  const out = new Uint8Array(value.length);
-  for (let i = 0; i < value.length; i++) out[i] = value.charCodeAt(i);
-  return out;
-}
-
 /** `parts` joined into one array (the array itself when there is one part). */
 export function concat(parts: readonly Uint8Array[], size = parts.reduce((n, p) => n + p.length, 0)): Uint8Array {
   if (parts.length === 1) return parts[0] as Uint8Array;

@@ -1,10 +1,13 @@
-import { concat } from './encoding.js';
+import { concat, utf8 } from './encoding.js';
+
+/** What an HMAC is computed over: byte arrays and ASCII strings (header values), concatenated. */
+export type HmacPart = Uint8Array | string;
 
 /** Hash functions a webhook HMAC may use. */
 export type HmacAlgorithm = 'SHA-256' | 'SHA-512' | 'SHA-1';
 
 interface NodeHmac {
-  createHmac(algorithm: string, key: unknown): { update(data: Uint8Array): unknown; digest(): Uint8Array };
+  createHmac(algorithm: string, key: unknown): { update(data: HmacPart): unknown; digest(): Uint8Array };
   createSecretKey(key: Uint8Array): unknown;
 }
 
@@ -52,9 +55,9 @@ function anyEqual(digest: Uint8Array, candidates: readonly Uint8Array[]): boolea
 /** An HMAC key imported once and reused for every delivery. */
 export interface HmacKey {
   /** The HMAC of the concatenated `parts`. */
-  sign(parts: readonly Uint8Array[]): Promise<Uint8Array>;
+  sign(parts: readonly HmacPart[]): Promise<Uint8Array>;
   /** True when any candidate equals the HMAC of `parts`; synchronous on the Node engine. */
-  match(parts: readonly Uint8Array[], candidates: readonly Uint8Array[]): boolean | Promise<boolean>;
+  match(parts: readonly HmacPart[], candidates: readonly Uint8Array[]): boolean | Promise<boolean>;
 }
 
 /** Wraps raw key bytes; the Node `KeyObject` or Web `CryptoKey` is created on first use and cached. */
@@ -62,7 +65,7 @@ export function hmacKey(secret: Uint8Array, algorithm: HmacAlgorithm): HmacKey {
   let nodeKey: unknown;
   let webKey: Promise<CryptoKey> | undefined;
   const nodeName = `sha${algorithm.slice(4)}`;
-  const digest = (parts: readonly Uint8Array[]): Uint8Array | Promise<Uint8Array> => {
+  const digest = (parts: readonly HmacPart[]): Uint8Array | Promise<Uint8Array> => {
     const n = engine();
     if (n) {
       nodeKey ??= n.createSecretKey(secret);
@@ -78,7 +81,13 @@ export function hmacKey(secret: Uint8Array, algorithm: HmacAlgorithm): HmacKey {
       ['sign'],
     );
     return webKey
-      .then((key) => crypto.subtle.sign('HMAC', key, concat(parts) as Uint8Array<ArrayBuffer>))
+      .then((key) =>
+        crypto.subtle.sign(
+          'HMAC',
+          key,
+          concat(parts.map((p) => (typeof p === 'string' ? utf8(p) : p))) as Uint8Array<ArrayBuffer>,
+        ),
+      )
       .then((d) => new Uint8Array(d));
   };
   return {

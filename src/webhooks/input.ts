@@ -40,7 +40,7 @@ export class Message implements WebhookMessage {
       const keys = pairs ?? Object.keys(record);
       for (let i = 0; i < keys.length; i++) {
         const key = pairs ? (pairs[i] as [string, Raw])[0] : (keys[i] as string);
-        if (key.length !== name.length || (key !== name && key.toLowerCase() !== name)) continue;
+        if (key.length !== name.length || key.toLowerCase() !== name) continue;
         const value = pairs ? (pairs[i] as [string, Raw])[1] : record[key];
         if (value == null) continue;
         seen += typeof value === 'string' ? 1 : value.length;

@@ -1,7 +1,7 @@
 import { WebhookVerificationError, type WebhookVerificationReason } from '../errors/webhook-verification-error.js';
 import { configError } from '../internal/config.js';
 import { utf8 } from './encoding.js';
-import { type HmacAlgorithm, type HmacKey, hmacKey } from './hmac.js';
+import { type HmacAlgorithm, type HmacKey, type HmacPart, hmacKey } from './hmac.js';
 import type { WebhookMessage } from './types.js';
 
 /** Throws a {@link WebhookVerificationError}; messages never carry secrets or signatures. */
@@ -59,7 +59,7 @@ export function needKeys(keys: readonly HmacKey[]): void {
  */
 export function verifyDigest<R>(
   keys: readonly HmacKey[],
-  parts: readonly Uint8Array[],
+  parts: readonly HmacPart[],
   candidates: readonly Uint8Array[],
   done: () => R,
 ): R | Promise<R> {

@@ -1,4 +1,4 @@
-import { ascii, fromHex, toHex } from '../encoding.js';
+import { fromHex, toHex } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -38,14 +38,14 @@ export function retell(options: RetellOptions): WebhookScheme {
       const ms = match[1] as string;
       const digest = fromHex(match[2] as string, true);
       const time = parseTime(ms);
-      return verifyDigest(keys, [m.body, ascii(ms)], digest?.length === 32 ? [digest] : [], () => {
+      return verifyDigest(keys, [m.body, ms], digest?.length === 32 ? [digest] : [], () => {
         checkTime(time, m);
         return { timestamp: time / 1000 };
       });
     },
     async sign(body, { timestamp, now }) {
       const ms = String(timestamp === undefined ? now : Math.round(timestamp * 1000));
-      const digest = await signingKey(keys).sign([body, ascii(ms)]);
+      const digest = await signingKey(keys).sign([body, ms]);
       return { 'x-retell-signature': `v=${ms},d=${toHex(digest)}` };
     },
   };

@@ -1,4 +1,4 @@
-import { ascii, fromHex, toHex } from '../encoding.js';
+import { fromHex, toHex } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -36,14 +36,14 @@ export function slack(options: SlackOptions): WebhookScheme {
       if (!signature.startsWith('v0=')) reject('malformed_signature');
       const seconds = parseTime(timestamp);
       const digest = fromHex(signature.slice(3));
-      return verifyDigest(keys, [ascii(`v0:${timestamp}:`), m.body], digest?.length === 32 ? [digest] : [], () => {
+      return verifyDigest(keys, [`v0:${timestamp}:`, m.body], digest?.length === 32 ? [digest] : [], () => {
         checkTime(seconds * 1000, m);
         return { timestamp: seconds };
       });
     },
     async sign(body, { timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([ascii(`v0:${ts}:`), body]);
+      const digest = await signingKey(keys).sign([`v0:${ts}:`, body]);
       return { 'x-slack-signature': `v0=${toHex(digest)}`, 'x-slack-request-timestamp': ts };
     },
   };

@@ -1,4 +1,4 @@
-import { ascii, fromBase64, toBase64 } from '../encoding.js';
+import { fromBase64, toBase64 } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -52,14 +52,14 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
         if (digest?.length !== 32) reject('malformed_signature');
         candidates.push(digest);
       }
-      return verifyDigest(keys, [ascii(`${id}.${timestamp}.`), m.body], candidates, () => {
+      return verifyDigest(keys, [`${id}.${timestamp}.`, m.body], candidates, () => {
         checkTime(seconds * 1000, m);
         return { id, timestamp: seconds };
       });
     },
     async sign(body, { id = `msg_${crypto.randomUUID()}`, timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([ascii(`${id}.${ts}.`), body]);
+      const digest = await signingKey(keys).sign([`${id}.${ts}.`, body]);
       return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${toBase64(digest)}` };
     },
   };

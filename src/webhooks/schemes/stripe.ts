@@ -1,4 +1,4 @@
-import { ascii, fromHex, toHex } from '../encoding.js';
+import { fromHex, toHex } from '../encoding.js';
 import {
   checkTime,
   need,
@@ -52,14 +52,14 @@ export function stripe(options: StripeOptions): WebhookScheme {
         }
       }
       const seconds = parseTime(t ?? reject('malformed_signature'));
-      return verifyDigest(keys, [ascii(`${t}.`), m.body], candidates, () => {
+      return verifyDigest(keys, [`${t}.`, m.body], candidates, () => {
         checkTime(seconds * 1000, m);
         return { timestamp: seconds };
       });
     },
     async sign(body, { timestamp, now }) {
       const t = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([ascii(`${t}.`), body]);
+      const digest = await signingKey(keys).sign([`${t}.`, body]);
       return { 'stripe-signature': `t=${t},v1=${toHex(digest)}` };
     },
   };
