@@ -38,18 +38,20 @@ export function stripe(options: StripeOptions): WebhookScheme {
       const header = need(m, 'stripe-signature');
       // Stripe never sends spaces: one here means a repeated header joined by ", ".
       if (header.includes(' ')) reject('malformed_signature');
-      for (const item of header.split(',')) {
-        const eq = item.indexOf('=');
-        if (eq < 1) reject('malformed_signature');
-        const key = item.slice(0, eq);
-        const value = item.slice(eq + 1);
-        if (key === 't') {
+      // `key=value` items separated by commas, scanned in place (no split arrays).
+      for (let at = 0; at <= header.length; ) {
+        const comma = header.indexOf(',', at);
+        const end = comma < 0 ? header.length : comma;
+        const eq = header.indexOf('=', at);
+        if (eq <= at || eq > end) reject('malformed_signature');
+        if (eq === at + 1 && header.charCodeAt(at) === 116 /* t */) {
           if (t !== undefined) reject('malformed_signature');
-          t = value;
-        } else if (key === 'v1') {
-          const digest = fromHex(value);
+          t = header.slice(eq + 1, end);
+        } else if (eq === at + 2 && header.startsWith('v1', at)) {
+          const digest = fromHex(header.slice(eq + 1, end));
           if (digest?.length === 32) candidates.push(digest);
         }
+        at = end + 1;
       }
       const seconds = parseTime(t ?? reject('malformed_signature'));
       return verifyDigest(keys, [`${t}.`, m.body], candidates, () => {
