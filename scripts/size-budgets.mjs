@@ -74,7 +74,7 @@ export const budgets = [
     // a canonical base64 decoder (Node 20's atob costs ~2 µs per call).
     name: 'verifyWebhook + standardWebhooks (webhooks)',
     code: "import { verifyWebhook, standardWebhooks } from '@wawagot/integrations/webhooks'; export default [verifyWebhook, standardWebhooks];",
-    budget: 2800,
+    budget: 2850,
     goal: 1200,
     compare: {
       name: 'standardwebhooks',
@@ -84,14 +84,14 @@ export const budgets = [
   {
     name: 'verifyWebhook + github (webhooks)',
     code: "import { verifyWebhook, github } from '@wawagot/integrations/webhooks'; export default [verifyWebhook, github];",
-    budget: 2450,
+    budget: 2500,
     goal: 1200,
     compare: { name: 'svix Webhook', code: "import { Webhook } from 'svix'; export default Webhook;" },
   },
   {
     name: 'createWebhookRouter + all schemes + memoryDedup (webhooks)',
     code: "import * as w from '@wawagot/integrations/webhooks'; export default [w.createWebhookRouter, w.memoryDedup, w.standardWebhooks, w.stripe, w.github, w.shopify, w.slack, w.retell, w.hmac, w.signWebhook];",
-    budget: 5800,
+    budget: 5850,
   },
   {
     // Server side of realtime on an edge runtime: SSE hub with replay, heartbeats, auth.
