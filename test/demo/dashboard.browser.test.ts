@@ -1,35 +1,19 @@
 // Opens the demo's dashboard in headless Debian Chromium (playwright-core) while a scenario runs
 // and checks that workflow progress, calls, breaker states and dashboard updates appear.
 // UPDATE_SCREENSHOT=1 also writes docs/dashboard.png (the README's screenshot).
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../examples/wawagot/app.js';
 import { appOptions, parseOptions, runScenario } from '../../examples/wawagot/main.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  const reason = `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`;
-  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${reason} and REQUIRE_SERVICES=1`);
-  console.warn(`skipping the demo dashboard browser test: ${reason}`);
-}
+const available = chromiumAvailable('the demo dashboard browser test');
 
 describe.skipIf(!available)('demo dashboard in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,34 +1,18 @@
 // Opens the dashboard example in headless Debian Chromium (driven by playwright-core), publishes
 // bus events and checks the page shows them, then restarts the HTTP server and checks that the
 // page reconnects and shows the events published while it was down (replayed by Last-Event-ID).
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardHub, startDashboard } from '../../examples/dashboard/server.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  const reason = `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`;
-  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${reason} and REQUIRE_SERVICES=1`);
-  console.warn(`skipping the dashboard browser test: ${reason}`);
-}
+const available = chromiumAvailable('the dashboard browser test');
 
 describe.skipIf(!available)('dashboard in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
