@@ -1,4 +1,4 @@
-import { abortErrorFrom } from '../internal/sleep.js';
+import { abortErrorFrom, keepAlive as ref } from '../internal/sleep.js';
 import type { Clock, Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
 
@@ -111,7 +111,7 @@ export function keepAlive(clock: Clock): Clock {
     now: () => clock.now(),
     setTimeout(fn, ms) {
       const handle = clock.setTimeout(fn, ms);
-      (handle as { ref?: () => void } | null)?.ref?.();
+      ref(handle);
       return handle;
     },
     clearTimeout: (handle) => clock.clearTimeout(handle),
