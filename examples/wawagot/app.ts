@@ -1,7 +1,6 @@
 // The WAWAGOT system wired from the library: stand-in upstreams, REST + GraphQL clients, one
 // bus, the Retell webhook route, four queues, four durable workflows, storage, and the realtime
 // hub serving the dashboard page of examples/dashboard on one HTTP server.
-import { setMaxListeners } from 'node:events';
 import type { Logger } from '@wawagot/integrations';
 import { createBus, type Envelope } from '@wawagot/integrations/bus';
 import { createFileHub } from '@wawagot/integrations/files';
@@ -195,9 +194,6 @@ export async function startApp(options: AppOptions): Promise<App> {
     async (job: Job<Queues[keyof Queues]>): Promise<void> => {
       const base = `${workflow}-${job.payload.requestId}`;
       const runId = job.attempt === 1 ? base : `${base}-retry${job.attempt}`;
-      // The memory driver gives every job the same signal (it aborts on close without drain),
-      // so many concurrent waits would trip Node's listener-leak warning on it.
-      setMaxListeners(0, job.signal);
       await runner.start(workflow, job.payload, { runId });
       await runner.result(runId, { timeoutMs: 120_000, signal: job.signal });
     };
