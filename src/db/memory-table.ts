@@ -1,7 +1,7 @@
 import { ConflictError } from '../errors/conflict-error.js';
 import { assertIdentifier } from './identifier.js';
 import { matches, sortRows } from './match.js';
-import { checkRows, normalizePatch, normalizeRows } from './rows.js';
+import { checkRows, conflictTarget, normalizePatch, normalizeRows } from './rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions } from './types.js';
 import { assertPaging, mutationWhere, normalizeOrder, normalizeWhere } from './where.js';
 
@@ -109,10 +109,7 @@ export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row>
   }
 
   async function upsert(input: Row | readonly Row[], opts: UpsertOptions<Row>): Promise<Row[]> {
-    const target = (typeof opts?.onConflict === 'string' ? [opts.onConflict] : [...(opts?.onConflict ?? [])]).map((c) =>
-      assertIdentifier(c),
-    );
-    if (target.length === 0) assertIdentifier(undefined, 'onConflict column');
+    const target = conflictTarget(opts?.onConflict);
     const list = await checkRows(schema, normalizeRows(input, 'upsert'), `${name}: upsert`);
     const next = [...rows];
     const out: Row[] = [];

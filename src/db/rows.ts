@@ -17,6 +17,15 @@ export function normalizeRows<Row extends AnyRow>(rows: Row | readonly Row[], op
   return list;
 }
 
+/** The checked `onConflict` columns of an upsert (at least one; a bad or missing name throws `CONFIG`). */
+export function conflictTarget(onConflict: string | readonly string[] | undefined): string[] {
+  const target = (typeof onConflict === 'string' ? [onConflict] : [...(onConflict ?? [])]).map((c) =>
+    assertIdentifier(c),
+  );
+  if (target.length === 0) assertIdentifier(undefined, 'onConflict column');
+  return target;
+}
+
 /** Checks a patch for `update`: an object with at least one column. */
 export function normalizePatch(patch: AnyRow): AnyRow {
   const [row] = normalizeRows(patch, 'update');

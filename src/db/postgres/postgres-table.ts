@@ -3,7 +3,7 @@ import { configError } from '../../internal/config.js';
 import { dbError } from '../db-errors.js';
 import { assertIdentifier, assertTableName } from '../identifier.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
-import { checkRows, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
+import { checkRows, conflictTarget, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
 import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere } from '../where.js';
 import { compileOrder, compileWhere, quoter } from './compile.js';
@@ -151,10 +151,7 @@ export function postgresTable<Row extends AnyRow>(
   }
 
   async function upsert(input: Row | readonly Row[], opts: UpsertOptions<Row>): Promise<Row[]> {
-    const target = (typeof opts?.onConflict === 'string' ? [opts.onConflict] : [...(opts?.onConflict ?? [])]).map((c) =>
-      assertIdentifier(c),
-    );
-    if (target.length === 0) assertIdentifier(undefined, 'onConflict column');
+    const target = conflictTarget(opts?.onConflict);
     const rows = await checkRows(schema, normalizeRows(input, 'upsert'), `${name}: upsert`);
     if (rows.length === 0) return [];
     const written = await run('upsert', () =>

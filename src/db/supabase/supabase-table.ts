@@ -2,7 +2,7 @@ import { configError } from '../../internal/config.js';
 import { dbError } from '../db-errors.js';
 import { assertIdentifier, assertTableName } from '../identifier.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
-import { checkRows, normalizePatch, normalizeRows } from '../rows.js';
+import { checkRows, conflictTarget, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
 import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere } from '../where.js';
 import { applyFilters, applyOrder, type FilterBuilder } from './filters.js';
@@ -135,10 +135,7 @@ export function supabaseTable<Row extends AnyRow>(
   }
 
   async function upsert(input: Row | readonly Row[], opts: UpsertOptions<Row>): Promise<Row[]> {
-    const target = (typeof opts?.onConflict === 'string' ? [opts.onConflict] : [...(opts?.onConflict ?? [])]).map((c) =>
-      assertIdentifier(c),
-    );
-    if (target.length === 0) assertIdentifier(undefined, 'onConflict column');
+    const target = conflictTarget(opts?.onConflict);
     const rows = await checkRows(schema, normalizeRows(input, 'upsert'), `${name}: upsert`);
     if (rows.length === 0) return [];
     const query = () =>
