@@ -1,18 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { KeyValue } from '../../src/db/index.js';
-import { isIntegrationError } from '../../src/index.js';
+import { codeOf } from '../helpers/error-code.js';
 
 /** Builds an empty store for one test. */
 export type MakeKV = () => Promise<KeyValue>;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isIntegrationError(error) ? error.code : `foreign: ${String(error)}`;
-  }
-  return 'resolved';
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Table, TableOptions } from '../../src/db/index.js';
-import { isConflictError, isIntegrationError, isValidationError } from '../../src/index.js';
+import { isConflictError, isValidationError } from '../../src/index.js';
+import { codeOf } from '../helpers/error-code.js';
 
 /** The row every Table driver is tested with (see the SQL in table.postgres.test.ts). */
 export interface Person extends Record<string, unknown> {
@@ -25,15 +26,6 @@ const people: Person[] = [
 ];
 
 const ids = (rows: Array<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isIntegrationError(error) ? error.code : `foreign: ${String(error)}`;
-  }
-  return 'resolved';
-}
 
 /** The Table contract: every driver must pass it unchanged. */
 export function tableContract(label: string, make: MakeTable): void {

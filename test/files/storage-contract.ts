@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FileStorage } from '../../src/files/index.js';
 import { sha256Hex } from '../../src/files/index.js';
-import { isIntegrationError, isNotFoundError } from '../../src/index.js';
+import { isNotFoundError } from '../../src/index.js';
+import { codeOf } from '../helpers/error-code.js';
 
 /** Builds an empty storage for one test. */
 export type MakeStorage = () => Promise<FileStorage>;
@@ -36,15 +37,6 @@ export const TRAVERSAL_PATHS = [
 ];
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isIntegrationError(error) ? error.code : `foreign: ${String(error)}`;
-  }
-  return 'resolved';
-}
 
 async function readStream(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
