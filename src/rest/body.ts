@@ -51,6 +51,11 @@ export async function readBounded(response: Response, max: number, where: string
   } finally {
     reader.releaseLock();
   }
+  return join(chunks, total);
+}
+
+/** `chunks` (of `total` bytes) as one array; the chunk itself when there is one. */
+function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);
   let offset = 0;
@@ -110,11 +115,5 @@ export async function readExcerpt(response: Response): Promise<string | undefine
     void reader.cancel().catch(() => {});
   }
   if (total === 0) return undefined;
-  const all = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return decoder.decode(all.subarray(0, 8192));
+  return decoder.decode(join(chunks, total).subarray(0, 8192));
 }
