@@ -1,4 +1,4 @@
-import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
+import { isIntegrationError } from '../errors/integration-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
@@ -123,14 +123,14 @@ export function buildHeaders(
         if (SECRET_HEADER.test(k)) secrets.push(v);
       }
     } catch {
-      throw new IntegrationError('request headers contain an invalid name or value', { code: 'CONFIG' });
+      configError('request headers contain an invalid name or value');
     }
   }
   const auth = r.options.auth;
   if (!auth) return { headers, secrets };
   const add = (secret: string): BuiltHeaders => {
     if (typeof secret !== 'string' || BAD_HEADER_VALUE.test(secret)) {
-      throw new IntegrationError(`auth produced an invalid ${auth.header} header value`, { code: 'CONFIG' });
+      configError(`auth produced an invalid ${auth.header} header value`);
     }
     headers[auth.header.toLowerCase()] = secret;
     secrets.push(secret);
