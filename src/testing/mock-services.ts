@@ -1,5 +1,7 @@
 import { IntegrationError } from '../errors/integration-error.js';
 import { systemClock } from '../internal/clock.js';
+import { configError } from '../internal/config.js';
+import { sleep } from '../internal/sleep.js';
 import type { Clock } from '../types.js';
 import type { MockCall, MockReply, MockReplyFn, MockScript, MockStep } from './replies.js';
 
@@ -43,7 +45,7 @@ function toSteps(script: MockScript): MockStep[] {
   const list: ReadonlyArray<MockStep | MockReply | MockReplyFn> = Array.isArray(script)
     ? script
     : [script as MockStep | MockReply | MockReplyFn];
-  if (list.length === 0) throw new IntegrationError('a mocked route needs at least one reply', { code: 'CONFIG' });
+  if (list.length === 0) configError('a mocked route needs at least one reply');
   return list.map((s) =>
     typeof s === 'object' && s !== null && 'reply' in s && 'times' in s
       ? (s as MockStep)
@@ -85,7 +87,7 @@ async function toCall(request: Request): Promise<MockCall> {
 async function respond(reply: MockReply | MockReplyFn, call: MockCall, clock: Clock): Promise<Response> {
   const r = typeof reply === 'function' ? await reply(call) : reply;
   if (r instanceof Response) return r;
-  if (r.delayMs) await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), r.delayMs as number));
+  if (r.delayMs) await sleep(r.delayMs, undefined, clock, true);
   const headers = new Headers(r.headers);
   let body: string | null = null;
   if (r.json !== undefined) {
@@ -118,9 +120,7 @@ export async function mockServices(
   options: MockServicesOptions = {},
 ): Promise<MockServices> {
   const clock = options.clock ?? systemClock;
-  if (typeof clock?.setTimeout !== 'function') {
-    throw new IntegrationError('mockServices: clock must be a Clock', { code: 'CONFIG' });
-  }
+  if (typeof clock?.setTimeout !== 'function') configError('mockServices: clock must be a Clock');
   let msw: typeof import('msw');
   try {
     msw = await import('msw');
@@ -161,11 +161,7 @@ export async function mockServices(
     }
     for (const [route, script] of Object.entries(def.routes)) {
       const match = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\/\S*)$/.exec(route);
-      if (!match) {
-        throw new IntegrationError(`mockServices: route "${route}" must look like "POST /chat/completions"`, {
-          code: 'CONFIG',
-        });
-      }
+      if (!match) configError(`mockServices: route "${route}" must look like "POST /chat/completions"`);
       const [, method, path] = match as unknown as [string, string, string];
       const key = `${service}\u0000${route}`;
       scripts.set(key, { steps: toSteps(script), index: 0, used: 0 });

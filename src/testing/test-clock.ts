@@ -1,4 +1,4 @@
-import { IntegrationError } from '../errors/integration-error.js';
+import { configError } from '../internal/config.js';
 import type { Clock } from '../types.js';
 
 /** A {@link Clock} whose time only moves when a test says so. */
@@ -29,7 +29,7 @@ const realSetTimeout = globalThis.setTimeout;
 const realSetImmediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
 
 /** Lets promise chains started by a fired timer run until they block again. */
-function settle(): Promise<void> {
+export function settle(): Promise<void> {
   return new Promise((resolve) => {
     if (realSetImmediate) realSetImmediate(resolve);
     else realSetTimeout(resolve, 0);
@@ -84,7 +84,7 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
     },
     async advance(ms) {
       if (!(ms >= 0) || !Number.isFinite(ms)) {
-        throw new IntegrationError(`advance(ms) needs a finite number >= 0, got ${String(ms)}`, { code: 'CONFIG' });
+        configError(`advance(ms) needs a finite number >= 0, got ${String(ms)}`);
       }
       await settle();
       const target = now + ms;
@@ -109,9 +109,7 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
     async runAll({ maxTimers = 10_000 } = {}) {
       for (let fired = 0; await clock.runNext(); fired++) {
         if (fired >= maxTimers) {
-          throw new IntegrationError(`runAll fired ${maxTimers} timers and more keep coming (an interval or a loop?)`, {
-            code: 'CONFIG',
-          });
+          configError(`runAll fired ${maxTimers} timers and more keep coming (an interval or a loop?)`);
         }
       }
     },

@@ -1,6 +1,5 @@
 import { createBus } from '../bus/create-bus.js';
 import type { ErrorInfo } from '../bus/system-events.js';
-import { IntegrationError } from '../errors/integration-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { assertNumber, configError } from '../internal/config.js';
@@ -17,7 +16,7 @@ import {
   type WorkflowStore,
 } from '../workflows/store.js';
 import { mockSteps, type StepMock } from './mock-steps.js';
-import { createTestClock, type TestClock } from './test-clock.js';
+import { createTestClock, settle, type TestClock } from './test-clock.js';
 
 /** An event `testWorkflow` publishes on the run's bus. */
 export interface TestWorkflowEvent {
@@ -88,7 +87,6 @@ export interface TestWorkflowResult<O = unknown> {
 }
 
 const realDelay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const tick = () => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate : setTimeout)(resolve));
 const COMPENSATE = '~compensate:';
 
 /** A run and its descendants (child runs of `step.invoke`), each with its steps. */
@@ -183,7 +181,7 @@ export async function testWorkflow<I, O>(
     let firedAt = 0;
     let last = '';
     for (;;) {
-      await tick();
+      await settle();
       if (publishing.size > 0) await Promise.all([...publishing]);
       const run = await store.getRun(runId);
       if (!run) throw new NotFoundError(`testWorkflow: run ${runId} vanished`, { details: { runId } });
@@ -227,9 +225,7 @@ export async function testWorkflow<I, O>(
       }
       if (clock.pending() > 0) {
         if (++fired > maxTimers) {
-          throw new IntegrationError(`testWorkflow fired ${maxTimers} timers and run ${runId} is still ${run.status}`, {
-            code: 'CONFIG',
-          });
+          configError(`testWorkflow fired ${maxTimers} timers and run ${runId} is still ${run.status}`);
         }
         await clock.runNext();
         firedAt = Date.now();
