@@ -1,10 +1,8 @@
 import { isIntegrationError } from '../errors/integration-error.js';
 import { sleep } from '../internal/sleep.js';
-import { backoffDelay, exponential } from '../policies/backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../policies/backoff.js';
 import type { Clock } from '../types.js';
 import type { StepContext, StepRetry } from './define.js';
-
-const DEFAULT_BACKOFF = exponential({ initial: 200, max: 30_000 });
 
 /** Default: retry everything except library errors that say they are not retryable. */
 export function defaultRetryOn(error: unknown): boolean {
