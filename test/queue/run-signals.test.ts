@@ -38,6 +38,20 @@ describe('job signals', () => {
     await queue.close({ drain: true });
   });
 
+  it('a job exposes no driver bookkeeping that could abort other jobs', async () => {
+    const queue = createQueue<{ calls: { n: number } }>({ driver: memoryDriver() });
+    const seen = new Promise<object>((resolve) => {
+      void queue.process('calls', (job) => {
+        resolve(job);
+      });
+    });
+    await queue.send('calls', { n: 1 });
+    const job = await seen;
+    expect('signals' in job).toBe(false);
+    expect(JSON.stringify(job)).not.toContain('active');
+    await queue.close({ drain: true });
+  });
+
   it('close without draining aborts the signals of running tries with AbortError', async () => {
     const queue = createQueue<{ slow: { n: number } }>({ driver: memoryDriver() });
     const reasons: unknown[] = [];
