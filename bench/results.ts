@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 const FILE = new URL('./RESULTS.md', import.meta.url);
 
 /** Date, Node version and machine, printed above every benchmark table. */
-export function machineLine(): string {
+function machineLine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpu} × ${cpus().length}, ${process.platform}-${process.arch}.`;
 }
