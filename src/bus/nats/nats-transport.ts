@@ -1,8 +1,8 @@
 import type { NatsConnection } from 'nats';
 import { IntegrationError } from '../../errors/integration-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
-import { errorInfo } from '../../internal/error-info.js';
 import { sleep } from '../../internal/sleep.js';
+import { consumerSet } from '../consumer-set.js';
 import { resolveCommon, type TransportCommonOptions } from '../transport-options.js';
 import type { BusTransport, Envelope } from '../types.js';
 import { assertName, encodeEnvelope } from '../wire.js';
@@ -100,30 +100,19 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
     batchSize: assertNumber('batchSize', options.batchSize ?? 100, { min: 1, max: 10_000, integer: true }),
     publishTimeoutMs: assertNumber('publishTimeoutMs', options.publishTimeoutMs ?? 10_000, { min: 1, integer: true }),
   };
-  const setups = new Set<Promise<unknown>>();
-  const stops = new Set<() => Promise<void>>();
+  const consumers = consumerSet(common.logger, stream);
   let closed = false;
   let streams: Promise<void> | undefined;
 
-  const track = (p: Promise<unknown>) => {
-    const settled = p.catch((error: unknown) => {
-      common.logger?.error({ stream, error: errorInfo(error) }, 'bus consumer failed to start');
-    });
-    setups.add(settled);
-    settled.then(() => setups.delete(settled));
-  };
   const ensure = () => {
     if (!streams) {
       streams = options.createStreams === false ? Promise.resolve() : ensureStreams(ctx);
       streams.catch(() => {
         streams = undefined; // try again next time
       });
-      track(streams);
+      consumers.track(streams);
     }
     return streams;
-  };
-  const ready = async () => {
-    while (setups.size > 0) await Promise.allSettled([...setups]);
   };
   const assertOpen = () => {
     if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
@@ -131,14 +120,14 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
 
   return {
     group: common.group,
-    ready,
+    ready: consumers.ready,
 
     async publish(envelope: Envelope) {
       assertOpen();
       const subject = subjectOf(ctx.prefix, envelope.type);
       const json = encodeEnvelope(envelope);
       await ensure();
-      if (setups.size > 0) await ready();
+      if (consumers.setups.size > 0) await consumers.ready();
       await publishWithRetry(ctx, subject, json, envelope.id);
     },
 
@@ -149,19 +138,12 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
         group === undefined
           ? natsBroadcast(ctx, ensure, filter, handle)
           : natsGroup(ctx, ensure, assertName('group', group), type, filter, handle);
-      track(loop.started);
-      let stopping: Promise<void> | undefined;
-      const stop = () => {
-        stopping ??= loop.stop().finally(() => stops.delete(stop));
-        return stopping;
-      };
-      stops.add(stop);
-      return stop;
+      return consumers.add(loop, group);
     },
 
     async close() {
       closed = true;
-      await Promise.all([...stops].map((stop) => stop()));
+      await consumers.stopAll();
       // Acks are fire-and-forget publishes: make sure the server has them (if it answers soon;
       // unacked messages are redelivered anyway).
       if (!nc.isClosed()) {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { IntegrationError } from '../../errors/integration-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
-import { errorInfo } from '../../internal/error-info.js';
+import { consumerSet } from '../consumer-set.js';
 import { resolveCommon, type TransportCommonOptions } from '../transport-options.js';
 import type { BusTransport, Envelope } from '../types.js';
 import { assertName, defaultConsumer, encodeEnvelope } from '../wire.js';
@@ -98,8 +98,7 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
     blockMs: assertNumber('blockMs', options.blockMs ?? 5000, { min: 1, integer: true }),
     batchSize: assertNumber('batchSize', options.batchSize ?? 100, { min: 1, max: 10_000, integer: true }),
   };
-  const setups = new Set<Promise<unknown>>();
-  const stops = new Set<() => Promise<void>>();
+  const consumers = consumerSet(common.logger, stream);
   const names = new Map<string, number>();
   let closed = false;
 
@@ -111,13 +110,9 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
       ? redis.xadd(stream, '*', 'e', json, 'o', origin)
       : redis.xadd(stream, 'MAXLEN', '~', trimLen, '*', 'e', json, 'o', origin)) as Promise<unknown> as Promise<void>;
 
-  const ready = async () => {
-    while (setups.size > 0) await Promise.allSettled([...setups]);
-  };
-
   return {
     group: common.group,
-    ready,
+    ready: consumers.ready,
 
     // Not `async`: one promise per publish (the XADD's own), failures still arrive as rejections.
     publish(envelope: Envelope): Promise<void> {
@@ -129,7 +124,7 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
         return Promise.reject(error);
       }
       // A consumer group created by a subscription of this bus must exist before the entry.
-      if (setups.size > 0) return ready().then(() => append(json));
+      if (consumers.setups.size > 0) return consumers.ready().then(() => append(json));
       return append(json);
     },
 
@@ -145,23 +140,12 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
         names.set(key, n);
         loop = groupLoop(ctx, key, group, n === 1 ? consumer : `${consumer}-${n}`, type, handle);
       }
-      const started = loop.started.catch((error: unknown) => {
-        common.logger?.error({ stream, group, error: errorInfo(error) }, 'bus consumer failed to start');
-      });
-      setups.add(started);
-      started.then(() => setups.delete(started));
-      let stopping: Promise<void> | undefined;
-      const stop = () => {
-        stopping ??= loop.stop().finally(() => stops.delete(stop));
-        return stopping;
-      };
-      stops.add(stop);
-      return stop;
+      return consumers.add(loop, group);
     },
 
     async close() {
       closed = true;
-      await Promise.all([...stops].map((stop) => stop()));
+      await consumers.stopAll();
     },
   };
 }
