@@ -3,9 +3,9 @@ import type { KyInstance, Options as KyOptions } from 'ky';
 import { configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { parseJson, readBounded, readBoundedText } from './body.js';
-import { kyOptions, requestBody } from './request-body.js';
+import { requestBody, sendCall } from './request-body.js';
 import { openStream } from './stream.js';
-import { buildHeaders, callTimeout, isIdempotentMethod, resolveCommon, runAttempt, runPolicy } from './transport.js';
+import { callTimeout, resolveCommon } from './transport.js';
 import type { RequestOptions, RestClient, RestClientOptions, StreamOptions } from './types.js';
 import { createResolver, parseBaseUrl, redactUrl } from './url.js';
 
@@ -61,38 +61,29 @@ export function createRestClient(options: RestClientOptions): RestClient {
     if (!RESPONSE_TYPES.has(responseType)) configError(`responseType must be json, text, bytes or response`);
     if (opts.schema && responseType !== 'json') configError('schema needs responseType json');
     const target = resolve(path, opts.params, opts.searchParams);
-    const body = requestBody(method, opts);
+    const call = {
+      method,
+      target,
+      body: requestBody(method, opts),
+      timeoutMs: callTimeout(r, opts.timeoutMs),
+      accept: responseType === 'json' ? 'application/json' : undefined,
+    };
     const safeUrl = target.safe;
-    const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
-    const timeoutMs = callTimeout(r, opts.timeoutMs);
     const where = `${method} ${safeUrl}`;
-    const result = await runPolicy(
-      r.policy,
-      async (ctx) => {
-        const built = buildHeaders(r, opts.headers, target.secrets);
-        const { headers, secrets } = built instanceof Promise ? await built : built;
-        if (key !== undefined) headers['idempotency-key'] = key;
-        if (responseType === 'json') headers.accept ??= 'application/json';
-        if (opts.json !== undefined) headers['content-type'] ??= 'application/json';
-        const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal, policySignal: ctx.signal, ctx };
-        return runAttempt(
-          r,
-          info,
-          secrets,
-          (signal) => http(target.href, kyOptions(method, headers, signal, body)),
-          async (response) => {
-            if (responseType === 'response') return response;
-            if (responseType === 'bytes') return readBounded(response, r.maxBodyBytes, where);
-            const text = await readBoundedText(response, r.maxBodyBytes, where);
-            return responseType === 'text'
-              ? text
-              : parseJson(text, where, { method, url: safeUrl, status: response.status });
-          },
-          responseType === 'response',
-        );
+    const result = await sendCall(
+      r,
+      http,
+      call,
+      opts,
+      async (response) => {
+        if (responseType === 'response') return response;
+        if (responseType === 'bytes') return readBounded(response, r.maxBodyBytes, where);
+        const text = await readBoundedText(response, r.maxBodyBytes, where);
+        return responseType === 'text'
+          ? text
+          : parseJson(text, where, { method, url: safeUrl, status: response.status });
       },
-      opts.signal,
-      key !== undefined || isIdempotentMethod(method),
+      responseType === 'response',
     );
     if (opts.schema && responseType === 'json') {
       return validateWith(opts.schema, result, `${where} response`, { method, url: safeUrl });

@@ -1,6 +1,9 @@
-import type { Options as KyOptions } from 'ky';
 import { configError } from '../internal/config.js';
 import { toJson } from '../internal/json.js';
+import type { AttemptScope } from './attempt.js';
+import type { HttpSend } from './client.js';
+import { buildHeaders, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
+import type { Target } from './url.js';
 
 /**
  * The body of a call, serialised once before the first attempt (so a value JSON cannot encode
@@ -16,12 +19,51 @@ export function requestBody(
   return body;
 }
 
-/** ky options of one attempt (ky's retry, timeout and HTTP-error throwing are off on the instance). */
-export function kyOptions(
-  method: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  body: BodyInit | undefined,
-): KyOptions {
-  return body === undefined ? { method, headers, signal } : { method, headers, signal, body };
+/** What a REST call settled before its first attempt. */
+export interface PreparedCall {
+  method: string;
+  target: Target;
+  body: BodyInit | undefined;
+  timeoutMs: number;
+  /** Default `accept` header. */
+  accept: string | undefined;
+}
+
+/**
+ * Runs a REST call under the client's policy (repeatable when idempotent or keyed). Each
+ * attempt rebuilds the headers (auth may rotate), adds the idempotency key, `accept` and the
+ * JSON content type, and sends through ky (whose retry, timeout and HTTP-error throwing are off).
+ */
+export function sendCall<T>(
+  r: Resolved,
+  http: HttpSend,
+  call: PreparedCall,
+  opts: { headers?: HeadersInit; json?: unknown; signal?: AbortSignal; idempotencyKey?: string | true },
+  consume: (response: Response, scope: AttemptScope) => Promise<T>,
+  keepOpen = false,
+): Promise<T> {
+  const { method, target, body, timeoutMs, accept } = call;
+  const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
+  return runPolicy(
+    r.policy,
+    async (ctx) => {
+      const built = buildHeaders(r, opts.headers, target.secrets);
+      const { headers, secrets } = built instanceof Promise ? await built : built;
+      if (key !== undefined) headers['idempotency-key'] = key;
+      if (accept) headers.accept ??= accept;
+      if (opts.json !== undefined) headers['content-type'] ??= 'application/json';
+      const info = { method, url: target.safe, timeoutMs, callerSignal: opts.signal, policySignal: ctx.signal, ctx };
+      return runAttempt(
+        r,
+        info,
+        secrets,
+        (signal) =>
+          http(target.href, body === undefined ? { method, headers, signal } : { method, headers, signal, body }),
+        consume,
+        keepOpen,
+      );
+    },
+    opts.signal,
+    key !== undefined || isIdempotentMethod(method),
+  );
 }

@@ -3,8 +3,8 @@ import { IntegrationError } from '../errors/integration-error.js';
 import { assertNumber } from '../internal/config.js';
 import { type AttemptScope, transportError } from './attempt.js';
 import type { HttpSend } from './client.js';
-import { kyOptions, requestBody } from './request-body.js';
-import { buildHeaders, callTimeout, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
+import { requestBody, sendCall } from './request-body.js';
+import { callTimeout, type Resolved } from './transport.js';
 import type { SseEvent, StreamOptions } from './types.js';
 import type { createResolver } from './url.js';
 
@@ -23,42 +23,33 @@ export function openStream(
 ): AsyncIterableIterator<SseEvent> {
   const method = opts.method ?? (opts.json !== undefined || opts.body !== undefined ? 'POST' : 'GET');
   const target = resolve(path, opts.params, opts.searchParams);
-  const body = requestBody(method, opts);
+  const call = {
+    method,
+    target,
+    body: requestBody(method, opts),
+    timeoutMs: callTimeout(r, opts.timeoutMs),
+    accept: 'text/event-stream',
+  };
   const maxEvent = assertNumber('maxEventBytes', opts.maxEventBytes ?? 1024 * 1024, { min: 1, integer: true });
   const safeUrl = target.safe;
-  const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
-  const timeoutMs = callTimeout(r, opts.timeoutMs);
+  const info = { method, url: safeUrl, timeoutMs: call.timeoutMs, callerSignal: opts.signal };
 
   async function* events(): AsyncGenerator<SseEvent> {
     // Loaded on first use (before connecting): bundlers that split code keep the parser out of
     // apps that never stream.
     const { createParser } = await import('eventsource-parser');
     let scope: AttemptScope | undefined;
-    const response = await runPolicy(
-      r.policy,
-      async (ctx) => {
-        const built = buildHeaders(r, opts.headers, target.secrets);
-        const { headers, secrets } = built instanceof Promise ? await built : built;
-        if (key !== undefined) headers['idempotency-key'] = key;
-        headers.accept ??= 'text/event-stream';
-        if (opts.json !== undefined) headers['content-type'] ??= 'application/json';
-        const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal, policySignal: ctx.signal, ctx };
-        return runAttempt(
-          r,
-          info,
-          secrets,
-          (signal) => http(target.href, kyOptions(method, headers, signal, body)),
-          async (res, s) => {
-            scope = s;
-            return res;
-          },
-          true,
-        );
+    const response = await sendCall(
+      r,
+      http,
+      call,
+      opts,
+      async (res, s) => {
+        scope = s;
+        return res;
       },
-      opts.signal,
-      key !== undefined || isIdempotentMethod(method),
+      true,
     );
-    const info = { method, url: safeUrl, timeoutMs, callerSignal: opts.signal };
     const reader = response.body?.getReader();
     if (!reader || !scope) {
       scope?.done();
