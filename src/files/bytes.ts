@@ -1,5 +1,6 @@
 import { IntegrationError } from '../errors/integration-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { assertNumber } from '../internal/config.js';
 import type { FileData } from './types.js';
 
 function tooLarge(maxBytes: number): never {
@@ -7,6 +8,13 @@ function tooLarge(maxBytes: number): never {
     code: 'PAYLOAD_TOO_LARGE',
     details: { maxBytes },
   });
+}
+
+/** Checks a `maxBytes` option (a non-negative integer); unlimited when not given. */
+export function maxBytesOption(maxBytes: number | undefined): number {
+  return maxBytes === undefined
+    ? Number.POSITIVE_INFINITY
+    : assertNumber('maxBytes', maxBytes, { min: 0, integer: true });
 }
 
 /**

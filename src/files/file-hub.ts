@@ -1,7 +1,7 @@
 import { IntegrationError } from '../errors/integration-error.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { configError } from '../internal/config.js';
 import type { Logger } from '../types.js';
-import { checkContentType, toBytes } from './bytes.js';
+import { checkContentType, maxBytesOption, toBytes } from './bytes.js';
 import { checkPath } from './path.js';
 import { sniffContentType } from './sniff.js';
 import type { FileData, FileStorage, StoredFile } from './types.js';
@@ -81,10 +81,7 @@ export function createFileHub<S extends string>(options: FileHubOptions<S>): Fil
       configError(`bad processor pattern "${pattern.slice(0, 50)}"`);
     }
   }
-  const maxBytes =
-    options.maxBytes === undefined
-      ? Number.POSITIVE_INFINITY
-      : assertNumber('maxBytes', options.maxBytes, { min: 0, integer: true });
+  const maxBytes = maxBytesOption(options.maxBytes);
 
   const storage = (name: string): FileStorage => {
     const found = Object.hasOwn(storages, name) ? storages[name] : undefined;

@@ -1,8 +1,7 @@
 import { NotFoundError } from '../errors/not-found-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertNumber } from '../internal/config.js';
 import type { Clock } from '../types.js';
-import { bytesToStream, checkContentType, sha256Hex, toBytes, typeFromPath } from './bytes.js';
+import { bytesToStream, checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from './bytes.js';
 import { checkPath, checkPrefix } from './path.js';
 import type { FileData, FileStat, FileStorage, PutOptions, StoredFile } from './types.js';
 
@@ -32,10 +31,7 @@ interface Entry {
  * ```
  */
 export function memoryStorage(options: MemoryStorageOptions = {}): FileStorage {
-  const maxBytes =
-    options.maxBytes === undefined
-      ? Number.POSITIVE_INFINITY
-      : assertNumber('maxBytes', options.maxBytes, { min: 0, integer: true });
+  const maxBytes = maxBytesOption(options.maxBytes);
   const clock = options.clock ?? systemClock;
   const files = new Map<string, Entry>();
 

@@ -1,8 +1,8 @@
 import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { StorageError } from '../errors/storage-error.js';
-import { assertNumber, configError } from '../internal/config.js';
-import { bytesToStream, checkContentType, sha256Hex, toBytes, typeFromPath } from './bytes.js';
+import { configError } from '../internal/config.js';
+import { bytesToStream, checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from './bytes.js';
 import { checkPath, checkPrefix } from './path.js';
 import type { FileData, FileStat, FileStorage, PutOptions, StoredFile } from './types.js';
 
@@ -71,10 +71,7 @@ export function unstorageStorage(storage: UnstorageLike, options: UnstorageStora
   if (!storage || typeof storage.getItemRaw !== 'function' || typeof storage.setItemRaw !== 'function') {
     configError('unstorageStorage needs an unstorage instance');
   }
-  const maxBytes =
-    options.maxBytes === undefined
-      ? Number.POSITIVE_INFINITY
-      : assertNumber('maxBytes', options.maxBytes, { min: 0, integer: true });
+  const maxBytes = maxBytesOption(options.maxBytes);
 
   async function attempt<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {

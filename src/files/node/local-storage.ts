@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { IntegrationError, isIntegrationError } from '../../errors/integration-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { StorageError } from '../../errors/storage-error.js';
-import { assertNumber, configError } from '../../internal/config.js';
-import { checkContentType, sha256Hex, toBytes, typeFromPath } from '../bytes.js';
+import { configError } from '../../internal/config.js';
+import { checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from '../bytes.js';
 import { checkPath, checkPrefix } from '../path.js';
 import type { FileData, FileStat, FileStorage, PutOptions } from '../types.js';
 import { TEMP_PREFIX, writeFileAtomic } from './atomic-write.js';
@@ -45,10 +45,7 @@ const escaped = () =>
 export function localStorage(options: LocalStorageOptions): FileStorage {
   if (typeof options?.root !== 'string' || options.root === '') configError('localStorage needs a root directory');
   const root = resolve(options.root);
-  const maxBytes =
-    options.maxBytes === undefined
-      ? Number.POSITIVE_INFINITY
-      : assertNumber('maxBytes', options.maxBytes, { min: 0, integer: true });
+  const maxBytes = maxBytesOption(options.maxBytes);
   let rootReal: Promise<string> | undefined;
   const realRoot = () => {
     rootReal ??= mkdir(root, { recursive: true })
