@@ -1,4 +1,3 @@
-import { IntegrationError } from '../errors/integration-error.js';
 import { configError } from '../internal/config.js';
 import type { Logger } from '../types.js';
 import { checkContentType, maxBytesOption, toBytes } from './bytes.js';
@@ -105,12 +104,6 @@ export function createFileHub<S extends string>(options: FileHubOptions<S>): Fil
       const target = storage(name);
       checkPath(path);
       const given = checkContentType(opts.contentType);
-      if (typeof Blob !== 'undefined' && content instanceof Blob && content.size > maxBytes) {
-        throw new IntegrationError(`content is larger than maxBytes (${maxBytes})`, {
-          code: 'PAYLOAD_TOO_LARGE',
-          details: { maxBytes },
-        });
-      }
       const bytes = await toBytes(content, maxBytes);
       const contentType = given ?? sniffContentType(bytes);
       const processor = processorFor(contentType);
