@@ -10,7 +10,6 @@ import { startLlm } from './llm.js';
 import { startVoice } from './voice.js';
 
 export type { FaultOptions } from './faults.js';
-export { retellSignature } from './voice.js';
 
 export interface StandInsOptions {
   faults?: FaultOptions;

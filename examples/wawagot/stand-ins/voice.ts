@@ -17,7 +17,7 @@ export interface VoiceOptions {
 }
 
 /** Signs `body` as Retell does. */
-export function retellSignature(apiKey: string, body: string, ms = Date.now()): string {
+function retellSignature(apiKey: string, body: string, ms = Date.now()): string {
   return `v=${ms},d=${createHmac('sha256', apiKey)
     .update(body + ms)
     .digest('hex')}`;
