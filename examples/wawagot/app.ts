@@ -109,7 +109,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     options.onEvent?.(e as Envelope);
   });
 
-  // The HTTP server starts first: the voice stand-in needs the webhook URL.
+  // The voice stand-in reads the webhook URL only when it delivers, after the server below has started.
   let appUrl = '';
   const standIns = await startStandIns({
     retellApiKey: secrets.retellKey,
