@@ -87,7 +87,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
 
   async function run(
     lib: typeof GraphQLRequest,
-    send: (client: RequestClient, signal: AbortSignal | undefined) => Promise<unknown>,
+    send: (client: RequestClient) => Promise<unknown>,
     opts: OperationOptions<StandardSchemaV1 | undefined>,
     idempotent: boolean,
   ): Promise<unknown> {
@@ -134,7 +134,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
           );
         const client = new lib.GraphQLClient(url.href, { fetch: transport as typeof fetch, errorPolicy: 'all' });
         try {
-          return { data: await send(client, undefined) };
+          return { data: await send(client) };
         } catch (error) {
           if (isIntegrationError(error)) throw error;
           if (error instanceof lib.ClientError && Array.isArray(error.response.errors)) {
