@@ -1,5 +1,5 @@
-import { abortErrorFrom, keepAlive as ref } from '../internal/sleep.js';
-import type { Clock, Policy, PolicyContext } from '../types.js';
+import { abortErrorFrom } from '../internal/sleep.js';
+import type { Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
 
 /** A signal that never aborts, for calls made without one. */
@@ -99,21 +99,4 @@ export function runOf(policy: Policy): Run {
         )
         .then(ok, fail))
   );
-}
-
-/**
- * `clock` whose timers keep the process alive while they are pending (`ref` where the runtime
- * has it). Used for waits a caller is awaiting (a retry delay, a queued rate-limited call):
- * exiting during one would drop work silently. Housekeeping timers stay unref'd.
- */
-export function keepAlive(clock: Clock): Clock {
-  return {
-    now: () => clock.now(),
-    setTimeout(fn, ms) {
-      const handle = clock.setTimeout(fn, ms);
-      ref(handle);
-      return handle;
-    },
-    clearTimeout: (handle) => clock.clearTimeout(handle),
-  };
 }

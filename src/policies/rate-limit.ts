@@ -1,10 +1,10 @@
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
-import { abortErrorFrom } from '../internal/sleep.js';
+import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { Clock, Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
-import { keepAlive, neverAborted, toCtx } from './context.js';
+import { neverAborted, toCtx } from './context.js';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -42,7 +42,7 @@ export function rateLimit(options: RateLimitOptions): Policy {
   const intervalMs = assertNumber('rateLimit.intervalMs', options.intervalMs, { min: 1, max: 2_147_483_647 });
   const maxQueue = assertNumber('rateLimit.maxQueue', options.maxQueue ?? 10_000, { integer: true });
   const { mode = 'wait' } = options;
-  const clock = keepAlive(options.clock ?? systemClock);
+  const clock = options.clock ?? systemClock;
   if (mode !== 'wait' && mode !== 'reject')
     configError(`rateLimit.mode must be 'wait' or 'reject', got ${String(mode)}`);
   // Counted in token-milliseconds (a token is `intervalMs` units, each ms adds `limit` units),
@@ -59,6 +59,11 @@ export function rateLimit(options: RateLimitOptions): Policy {
     last = now;
   };
   const msUntilToken = () => Math.max(1, Math.ceil((intervalMs - units) / limit));
+  // Queued calls are awaited: their timer keeps the process alive (exiting would drop them).
+  const schedule = () => {
+    timer = clock.setTimeout(drain, msUntilToken());
+    keepAlive(timer);
+  };
 
   function drain(): void {
     timer = undefined;
@@ -70,7 +75,7 @@ export function rateLimit(options: RateLimitOptions): Policy {
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.go();
     }
-    if (waiters.size) timer = clock.setTimeout(drain, msUntilToken());
+    if (waiters.size) schedule();
   }
 
   function acquire(signal: AbortSignal | undefined): Promise<void> | undefined {
@@ -104,7 +109,7 @@ export function rateLimit(options: RateLimitOptions): Policy {
       };
       waiters.add(waiter);
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      if (timer === undefined) timer = clock.setTimeout(drain, msUntilToken());
+      if (timer === undefined) schedule();
     });
   }
 
