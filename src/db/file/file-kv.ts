@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isIntegrationError } from '../../errors/integration-error.js';
 import { StorageError } from '../../errors/storage-error.js';
 import { TEMP_PREFIX, writeFileAtomic } from '../../files/node/atomic-write.js';
+import { errno, fsAttempt } from '../../files/node/fs-attempt.js';
 import { systemClock } from '../../internal/clock.js';
 import { configError } from '../../internal/config.js';
 import type { Clock } from '../../types.js';
@@ -41,7 +41,7 @@ async function sweepTemps(dir: string): Promise<void> {
   }
 }
 
-const isMissing = (error: unknown) => (error as { code?: string })?.code === 'ENOENT';
+const isMissing = (error: unknown) => errno(error) === 'ENOENT';
 
 /**
  * A {@link KeyValue} on the local file system: one JSON file per key in `dir`, written
@@ -73,19 +73,7 @@ export function fileKV(dirOrOptions: string | FileKVOptions): KeyValue {
     return ready;
   };
 
-  const attempt = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      if (isIntegrationError(error)) throw error;
-      const code = (error as { code?: string })?.code;
-      throw new StorageError(`fileKV ${op} failed${code ? ` (${code})` : ''}`, {
-        cause: error,
-        retryable: code === 'EMFILE' || code === 'EBUSY' || code === 'EAGAIN',
-        details: { op, ...(code ? { errno: code } : {}) },
-      });
-    }
-  };
+  const attempt = <T>(op: string, fn: () => Promise<T>) => fsAttempt('fileKV', op, fn);
   const readStored = async (name: string): Promise<Stored | undefined> => {
     let text: string;
     try {

@@ -2,14 +2,14 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, realpath, stat as statFile, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { IntegrationError, isIntegrationError } from '../../errors/integration-error.js';
+import { IntegrationError } from '../../errors/integration-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
-import { StorageError } from '../../errors/storage-error.js';
 import { configError } from '../../internal/config.js';
 import { checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from '../bytes.js';
 import { checkPath, checkPrefix } from '../path.js';
 import type { FileData, FileStat, FileStorage, PutOptions } from '../types.js';
 import { TEMP_PREFIX, writeFileAtomic } from './atomic-write.js';
+import { errno, fsAttempt } from './fs-attempt.js';
 
 /** Options of {@link localStorage}. */
 export interface LocalStorageOptions {
@@ -19,7 +19,6 @@ export interface LocalStorageOptions {
   maxBytes?: number;
 }
 
-const errno = (error: unknown) => (error as { code?: string })?.code;
 const escaped = () =>
   new IntegrationError('invalid file path: resolves outside the storage root', {
     code: 'INVALID_PATH',
@@ -108,19 +107,7 @@ export function localStorage(options: LocalStorageOptions): FileStorage {
     if (!inside(base, real)) throw escaped();
     return (await statFile(real)).isFile() ? real : undefined;
   }
-  async function attempt<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (isIntegrationError(error)) throw error;
-      const code = errno(error);
-      throw new StorageError(`localStorage ${op} failed${code ? ` (${code})` : ''}`, {
-        cause: error,
-        retryable: code === 'EMFILE' || code === 'EBUSY' || code === 'EAGAIN',
-        details: { op, ...(code ? { errno: code } : {}) },
-      });
-    }
-  }
+  const attempt = <T>(op: string, fn: () => Promise<T>) => fsAttempt('localStorage', op, fn);
 
   async function get(path: string, opts?: { as?: 'bytes' | 'stream' }) {
     return attempt('get', async () => {
