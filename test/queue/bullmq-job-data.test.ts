@@ -31,7 +31,6 @@ describe('BullMQ job mapping', () => {
         id: 'j_1',
         name: 'ai_tasks',
         payload: { prompt: 'x' },
-        json: '{"prompt":"x"}',
         attempts: 3,
         backoff: exponential({ initial: 10 }),
         delayMs: 500,

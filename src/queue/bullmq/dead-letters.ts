@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors/not-found-error.js';
 import type { Backoff } from '../../policies/backoff.js';
 import { deadLetterError } from '../dead-letter-error.js';
 import type { DeadLetter, DeadLetterError } from '../driver.js';
-import { bullBackoff, type Retention, type StoredData } from './job-data.js';
+import { type Retention, type StoredData, toBullJob } from './job-data.js';
 
 /** A dead letter as stored in the `<queue>.dead` BullMQ queue (never processed). */
 interface StoredDeadLetter {
@@ -85,17 +85,11 @@ export async function retryDeadLetter(queue: Queue, dlq: Queue, jobId: string, r
       await main.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     }
   } else {
-    const data: StoredData = { payload: stored.payload };
-    if (stored.job.backoff.type === 'exponential') data.backoff = stored.job.backoff;
-    if (stored.job.timeoutMs !== undefined) data.timeoutMs = stored.job.timeoutMs;
-    await queue.add(queue.name, data, {
-      jobId,
-      attempts: stored.job.attempts,
-      backoff: bullBackoff(stored.job.backoff),
-      removeOnComplete: { count: retention.keepCompleted },
-      removeOnFail: { count: retention.keepFailed },
-      ...(stored.job.priority ? { priority: stored.job.priority } : {}),
-    });
+    const { name, data, opts } = toBullJob(
+      { id: jobId, name: queue.name, payload: stored.payload, ...stored.job },
+      retention,
+    );
+    await queue.add(name, data, opts);
   }
   await dead.remove();
 }

@@ -30,7 +30,10 @@ export function bullBackoff(backoff: Backoff): NonNullable<JobsOptions['backoff'
 }
 
 /** The BullMQ `add` arguments for one job. */
-export function toBullJob(job: DriverJob, retention: Retention): { name: string; data: StoredData; opts: JobsOptions } {
+export function toBullJob(
+  job: Omit<DriverJob, 'json'>,
+  retention: Retention,
+): { name: string; data: StoredData; opts: JobsOptions } {
   const data: StoredData = { payload: job.payload };
   if (job.backoff.type === 'exponential') data.backoff = job.backoff;
   if (job.timeoutMs !== undefined) data.timeoutMs = job.timeoutMs;
