@@ -53,3 +53,13 @@ describe('redisKV setMany under a retry policy', () => {
     ]);
   });
 });
+
+describe('redisKV options', () => {
+  it('refuses a scanCount that is not a positive integer', () => {
+    const { client } = flakyClient();
+    for (const scanCount of [0, -1, 1.5, Number.NaN]) {
+      expect(() => redisKV(client, { scanCount })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    }
+    expect(() => redisKV(client, { scanCount: 100 })).not.toThrow();
+  });
+});

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { isIntegrationError } from '../../errors/integration-error.js';
 import { StorageError } from '../../errors/storage-error.js';
-import { configError } from '../../internal/config.js';
+import { assertNumber, configError } from '../../internal/config.js';
 import { assertKey, encodeEntries, encodeValue, ttlOf } from '../kv-utils.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
 import type { KeyValue, SetOptions } from '../types.js';
@@ -47,7 +47,7 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
   }
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string') configError('prefix must be a string');
-  const scanCount = options.scanCount ?? 500;
+  const scanCount = assertNumber('scanCount', options.scanCount ?? 500, { min: 1, integer: true });
   const full = (key: string) => prefix + assertKey(key);
 
   const parse = <T>(key: string, text: string | null): T | undefined => {
