@@ -2,6 +2,7 @@ import type { Envelope } from '../bus/types.js';
 import { systemClock } from '../internal/clock.js';
 import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
+import { runAuthorize } from './authorize.js';
 import { makeEntry, messageJson, newEpoch, parseEventId } from './entry.js';
 import { createRingBuffer, type Entry } from './ring-buffer.js';
 import { handleSse } from './sse-handler.js';
@@ -238,17 +239,6 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
 
   async function authorize(request: Request): Promise<string[] | null> {
     if (!options.authorize) return [...table.names];
-    try {
-      const result = await options.authorize(request);
-      if (!result || !Array.isArray(result.topics)) return null;
-      return result.topics.filter((name) => table.indexOf(name) >= 0);
-    } catch (error) {
-      // Only the name: an authorizer's message may quote the credentials it was checking.
-      logger?.error(
-        { error: { name: error instanceof Error ? error.name : typeof error } },
-        'realtime: authorize threw; request refused',
-      );
-      return null;
-    }
+    return runAuthorize(options.authorize, request, (name) => table.indexOf(name) >= 0, logger, 'request');
   }
 }

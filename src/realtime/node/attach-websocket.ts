@@ -5,6 +5,7 @@ import { systemClock } from '../../internal/clock.js';
 import { assertNumber, configError } from '../../internal/config.js';
 import { errorInfo } from '../../internal/error-info.js';
 import type { Clock, Logger } from '../../types.js';
+import { runAuthorize } from '../authorize.js';
 import type { Authorize, RealtimeHub } from '../types.js';
 import { parseClientMessage } from './protocol.js';
 import { upgradeRequest } from './request.js';
@@ -85,18 +86,7 @@ export function attachWebSocket(server: Server, hub: RealtimeHub, options: Attac
 
   async function authorize(request: Request): Promise<string[] | null> {
     if (!options.authorize) return hub.authorize(request);
-    try {
-      const result = await options.authorize(request);
-      if (!result || !Array.isArray(result.topics)) return null;
-      return result.topics.filter((t) => hub.topics.includes(t));
-    } catch (error) {
-      // Only the name: an authorizer's message may quote the credentials it was checking.
-      logger?.error(
-        { error: { name: error instanceof Error ? error.name : typeof error } },
-        'realtime: authorize threw; upgrade refused',
-      );
-      return null;
-    }
+    return runAuthorize(options.authorize, request, (t) => hub.topics.includes(t), logger, 'upgrade');
   }
 
   function ping(): void {
