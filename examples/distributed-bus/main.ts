@@ -5,10 +5,9 @@
 //   node --import tsx examples/distributed-bus/main.ts monitor redis   # sees every event
 //   node --import tsx examples/distributed-bus/main.ts publish redis   # one order a second
 //
-// Replace `redis` with `nats` to use NATS JetStream. Imports point at the sources so the example
-// runs without a build; in an application they are '@wawagot/integrations/<module>'.
-import { createBus } from '../../src/bus/index.js';
-import type { BusTransport } from '../../src/bus/types.js';
+// Replace `redis` with `nats` to use NATS JetStream. Inside this repository tsx resolves the
+// package name to the sources (tsconfig.json `paths`), so no build is needed.
+import { type BusTransport, createBus } from '@wawagot/integrations/bus';
 
 type Events = { 'order.paid': { orderId: string; cents: number } };
 const [role = 'monitor', broker = 'redis'] = process.argv.slice(2);
@@ -19,12 +18,12 @@ async function transport(): Promise<{
 }> {
   if (broker === 'nats') {
     const { connect } = await import('nats');
-    const { natsTransport } = await import('../../src/bus/nats/index.js');
+    const { natsTransport } = await import('@wawagot/integrations/bus/nats');
     const nc = await connect({ servers: '127.0.0.1:4222', maxReconnectAttempts: -1 });
     return { transport: natsTransport(nc, { stream: 'EXAMPLE', subjectPrefix: 'example' }), quit: () => nc.close() };
   }
   const { Redis } = await import('ioredis');
-  const { redisTransport } = await import('../../src/bus/redis/index.js');
+  const { redisTransport } = await import('@wawagot/integrations/bus/redis');
   const redis = new Redis();
   return { transport: redisTransport(redis, { stream: 'example-events' }), quit: () => redis.quit() };
 }
