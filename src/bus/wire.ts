@@ -2,6 +2,8 @@ import { IntegrationError, isIntegrationError } from '../errors/integration-erro
 import { ValidationError } from '../errors/validation-error.js';
 import { configError } from '../internal/config.js';
 import { toJson } from '../internal/json.js';
+import { sleep } from '../internal/sleep.js';
+import type { Clock } from '../types.js';
 import type { Envelope } from './types.js';
 
 /** Largest envelope a transport accepts or decodes (bytes of JSON). */
@@ -67,6 +69,14 @@ export function assertName(what: string, value: unknown): string {
 /** A default consumer name, unique per process. */
 export function defaultConsumer(): string {
   return `c-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The wait of a consumer loop before it reads again after its `failures`-th failure in a row:
+ * 100 ms doubling up to 5 s; resolves early (never rejects) when `signal` aborts.
+ */
+export function retryPause(failures: number, signal: AbortSignal, clock: Clock): Promise<void> {
+  return sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 7)), signal, clock).catch(() => undefined);
 }
 
 /** Type and id of a message, as far as they can be read (for dead-letter reports). */

@@ -1,9 +1,8 @@
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, nanos } from 'nats';
 import { errorInfo } from '../../internal/error-info.js';
-import { sleep } from '../../internal/sleep.js';
 import { backoffDelay } from '../../policies/backoff.js';
 import type { Envelope } from '../types.js';
-import { decodeEnvelope, isPermanent } from '../wire.js';
+import { decodeEnvelope, isPermanent, retryPause } from '../wire.js';
 import { deadLetter, durableName, type NatsContext, ORIGIN } from './context.js';
 
 type Loop = { started: Promise<void>; stop(): Promise<void> };
@@ -49,7 +48,7 @@ function supervise(
         ctx.logger?.warn({ stream: ctx.stream, error: errorInfo(error) }, 'bus consumer failed; reopening');
       }
       failures++;
-      await sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 7)), abort.signal, ctx.clock).catch(() => undefined);
+      await retryPause(failures, abort.signal, ctx.clock);
     }
   };
   // Runs even when the setup failed: `open` retries it, with the loop's backoff.

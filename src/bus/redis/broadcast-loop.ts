@@ -1,7 +1,6 @@
 import { errorInfo } from '../../internal/error-info.js';
-import { sleep } from '../../internal/sleep.js';
 import type { Envelope } from '../types.js';
-import { decodeEnvelope } from '../wire.js';
+import { decodeEnvelope, retryPause } from '../wire.js';
 import { deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
 
 type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
@@ -62,7 +61,7 @@ export function broadcastLoop(
         if (stopping) break;
         failures++;
         ctx.logger?.warn({ stream, error: errorInfo(error) }, 'bus broadcast read failed; retrying');
-        await sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 7)), abort.signal, ctx.clock).catch(() => undefined);
+        await retryPause(failures, abort.signal, ctx.clock);
       }
     }
   }

@@ -2,7 +2,7 @@ import { errorInfo } from '../../internal/error-info.js';
 import { sleep } from '../../internal/sleep.js';
 import { backoffDelay } from '../../policies/backoff.js';
 import type { Envelope } from '../types.js';
-import { decodeEnvelope, isPermanent } from '../wire.js';
+import { decodeEnvelope, isPermanent, retryPause } from '../wire.js';
 import { deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
 
 type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
@@ -167,7 +167,7 @@ export function groupLoop(
         ctx.logger?.warn({ stream, group: groupName, error: errorInfo(error) }, 'bus group read failed; retrying');
         if (String((error as Error)?.message).includes('NOGROUP')) await createGroup().catch(() => undefined);
         recover = true;
-        await sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 7)), abort.signal, ctx.clock).catch(() => undefined);
+        await retryPause(failures, abort.signal, ctx.clock);
       }
     }
   }
