@@ -59,6 +59,8 @@ describe('no secret leaves through policy errors, events or logs', () => {
     const running = pool.execute(() => new Promise((r) => setTimeout(r, 5)));
     errors.push(await pool.execute(leak).catch((e: unknown) => e));
     await running;
+    // Each is the policy's own error, not the wrapped call's (which would pass the checks below).
+    expect(errors.map((e) => (e as IntegrationError).code)).toEqual(['TIMEOUT', 'RATE_LIMITED', 'BULKHEAD_FULL']);
     for (const error of errors) {
       expect(error).toBeInstanceOf(IntegrationError);
       const text = `${(error as Error).message} ${JSON.stringify(error)} ${String((error as Error).stack)}`;
