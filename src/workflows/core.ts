@@ -55,3 +55,11 @@ export interface ExecState {
   /** Resolves the execution's race when the run suspends or halts. */
   wakeRace: () => void;
 }
+
+/** Stops an execution for good: no further writes, its signal aborts, its race settles. Idempotent. */
+export function halt(state: ExecState, reason: unknown): void {
+  if (state.halted !== undefined) return;
+  state.halted = reason;
+  state.controller.abort(reason);
+  state.wakeRace();
+}

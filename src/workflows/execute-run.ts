@@ -1,7 +1,7 @@
 import { TimeoutError } from '../errors/timeout-error.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
-import type { ExecState, RunnerCore } from './core.js';
+import { type ExecState, halt, type RunnerCore } from './core.js';
 import { parseDuration } from './duration.js';
 import { cancelledError, stepError } from './errors.js';
 import { withRetry } from './retry-loop.js';
@@ -58,12 +58,6 @@ export async function executeRun(core: RunnerCore, lease: Lease, register: (live
     controller: new AbortController(),
     wakeRace: () => wakeRace(),
   };
-  const halt = (reason: unknown) => {
-    if (state.halted !== undefined) return;
-    state.halted = reason;
-    state.controller.abort(reason);
-    wakeRace();
-  };
   register({
     cancel: () => {
       state.cancelRequested = true;
@@ -82,12 +76,12 @@ export async function executeRun(core: RunnerCore, lease: Lease, register: (live
     renewTimer = undefined;
     try {
       const renewed = await store.renew(lease, core.leaseMs, clock.now());
-      if (!renewed.ok) return halt(new Error('workflow run lease lost'));
+      if (!renewed.ok) return halt(state, new Error('workflow run lease lost'));
       lastRenewal = clock.now();
       if (renewed.cancelRequested) state.cancelRequested = true;
     } catch (error) {
       log(error, 'workflow lease renewal failed');
-      if (clock.now() - lastRenewal >= core.leaseMs) return halt(error);
+      if (clock.now() - lastRenewal >= core.leaseMs) return halt(state, error);
     }
     if (state.halted === undefined) renewTimer = clock.setTimeout(renew, renewEvery);
   };
@@ -110,7 +104,7 @@ export async function executeRun(core: RunnerCore, lease: Lease, register: (live
     try {
       for (const step of await store.getSteps(run.runId)) state.stored.set(step.stepId, step);
     } catch (error) {
-      return halt(error);
+      return halt(state, error);
     }
     core.publish('workflow.started', { workflow: workflow.name, runId: run.runId, resumed: run.executions > 1 });
     const step = createStepApi(state);

@@ -5,7 +5,7 @@ import { WorkflowError } from '../errors/workflow-error.js';
 import { configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
-import type { ExecState } from './core.js';
+import { type ExecState, halt } from './core.js';
 import type { StepApi, StepContext, StepRunOptions, WaitForEventOptions, Workflow } from './define.js';
 import { parseDuration } from './duration.js';
 import { cancelledError, stepError } from './errors.js';
@@ -45,13 +45,6 @@ export function createStepApi(state: ExecState): StepApi {
 
   const stopped = () => state.halted !== undefined || state.suspension !== undefined || state.closing;
 
-  function halt(reason: unknown): void {
-    if (state.halted !== undefined) return;
-    state.halted = reason;
-    state.controller.abort(reason);
-    state.wakeRace();
-  }
-
   function checkpoint(): void {
     if (state.cancelRequested) {
       state.cancelled = true;
@@ -68,7 +61,7 @@ export function createStepApi(state: ExecState): StepApi {
       state.stored.set(step.stepId, step);
       return true;
     } catch (error) {
-      halt(error);
+      halt(state, error);
       return false;
     }
   }
@@ -94,6 +87,13 @@ export function createStepApi(state: ExecState): StepApi {
       : { status, wakeAt: capped };
     state.wakeRace();
     return never();
+  }
+
+  /** Registers the step's `compensate` (if any) with its result, for a later failure; returns the result. */
+  function compensable<T>(stepId: string, value: T, options: StepRunOptions<T> | undefined): T {
+    const compensate = options?.compensate as ((r: unknown, c: StepContext) => unknown) | undefined;
+    if (compensate) state.compensations.push({ stepId, result: value, fn: compensate });
+    return value;
   }
 
   function track<T>(work: Promise<Outcome<T>>): Promise<T> {
@@ -130,15 +130,7 @@ export function createStepApi(state: ExecState): StepApi {
       const record: StepRecord = { ...base, state: 'completed', result: json };
       if (!(await save(record))) return { halt: true };
       completed(record);
-      const value = parse(json) as T;
-      if (options?.compensate) {
-        state.compensations.push({
-          stepId,
-          result: value,
-          fn: options.compensate as (r: unknown, c: StepContext) => unknown,
-        });
-      }
-      return { value };
+      return { value: compensable(stepId, parse(json) as T, options) };
     }
     const info = errorInfo(failure);
     if (!(await save({ ...base, state: 'failed', error: info }))) return { halt: true };
@@ -209,7 +201,7 @@ export function createStepApi(state: ExecState): StepApi {
     try {
       events = await store.inbox(runId, stepId);
     } catch (error) {
-      halt(error);
+      halt(state, error);
       return never();
     }
     for (const text of events) {
@@ -275,7 +267,7 @@ export function createStepApi(state: ExecState): StepApi {
     } catch (error) {
       // Bad child input fails the step for good; anything else (store down) halts the execution.
       if (!isIntegrationError(error) || !PERMANENT.has(error.code)) {
-        halt(error);
+        halt(state, error);
         return never();
       }
       const info = errorInfo(error);
@@ -299,7 +291,7 @@ export function createStepApi(state: ExecState): StepApi {
       }
     } catch (error) {
       if (error instanceof WorkflowError) throw error;
-      halt(error);
+      halt(state, error);
       return never();
     }
     state.childWaits.push(childRunId);
@@ -312,15 +304,7 @@ export function createStepApi(state: ExecState): StepApi {
       if (typeof fn !== 'function') configError(`step "${stepId}" needs a function`);
       const rec = state.stored.get(stepId);
       if (rec?.state === 'completed') {
-        const value = parse(rec.result) as T;
-        if (options?.compensate) {
-          state.compensations.push({
-            stepId,
-            result: value,
-            fn: options.compensate as (r: unknown, c: StepContext) => unknown,
-          });
-        }
-        return value;
+        return compensable(stepId, parse(rec.result) as T, options);
       }
       if (rec?.state === 'failed') throw stepError(stepId, rec.error, rec.attempts);
       if (stopped()) return never();
