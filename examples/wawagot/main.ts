@@ -2,10 +2,11 @@
 //   npm run demo                     # runs until Ctrl-C; dashboard at the printed URL
 //   npm run demo -- --once --calls 50  # a fixed seeded scenario, a summary table, exit 0 / 1
 // REDIS_URL and DATABASE_URL switch the backends (see README.md next to this file).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@wawagot/integrations';
 import { type App, type AppOptions, type DemoSecrets, startApp } from './app.js';
 import { DemoConfigError, runPrefix } from './backends.js';
-import { progressLine, type Summary, summarize, summaryTable } from './metrics.js';
+import { progressLine, type Summary, summarize, summaryTable, unfinished } from './metrics.js';
 
 export interface DemoOptions {
   once: boolean;
@@ -102,7 +103,6 @@ export function appOptions(options: DemoOptions, extra: Partial<AppOptions> = {}
 
 const requestId = (i: number) => `req-${String(i).padStart(4, '0')}`;
 const messageFor = (i: number) => CUSTOMER_MESSAGES[i % CUSTOMER_MESSAGES.length] as string;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface OnceResult {
   summary: Summary;
@@ -126,8 +126,7 @@ export async function runScenario(app: App, options: Pick<DemoOptions, 'calls' |
   const m = app.metrics;
   let rows = await app.stored();
   while (Date.now() < deadline) {
-    const unfinished = m.workflowsStarted.size - m.workflowsCompleted.size - m.workflowsFailed.size;
-    if (rows.length >= options.calls && unfinished === 0) break;
+    if (rows.length >= options.calls && unfinished(m) === 0) break;
     await sleep(200);
     rows = await app.stored();
   }

@@ -118,7 +118,8 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 const retries = (m: Metrics) => m.httpRetries + m.stepRetries + m.jobRetries;
-const unfinished = (m: Metrics) => m.workflowsStarted.size - m.workflowsCompleted.size - m.workflowsFailed.size;
+/** Workflows started and not yet completed or failed. */
+export const unfinished = (m: Metrics) => m.workflowsStarted.size - m.workflowsCompleted.size - m.workflowsFailed.size;
 
 function breakerText(m: Metrics): string {
   const open = [...m.breakers].filter(([, s]) => s !== 'closed');
