@@ -1,5 +1,4 @@
 import type { NatsConnection } from 'nats';
-import { IntegrationError } from '../../errors/integration-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
 import { sleep } from '../../internal/sleep.js';
 import { consumerSet } from '../consumer-set.js';
@@ -115,7 +114,7 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
     return streams;
   };
   const assertOpen = () => {
-    if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
+    if (closed) configError('the bus transport is closed');
   };
 
   return {

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { IntegrationError } from '../../errors/integration-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
 import { consumerSet } from '../consumer-set.js';
 import { resolveCommon, type TransportCommonOptions } from '../transport-options.js';
@@ -118,7 +117,7 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
     publish(envelope: Envelope): Promise<void> {
       let json: string;
       try {
-        if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
+        if (closed) configError('the bus transport is closed');
         json = encodeEnvelope(envelope);
       } catch (error) {
         return Promise.reject(error);
@@ -129,7 +128,7 @@ export function redisTransport(redis: Redis, options: RedisTransportOptions = {}
     },
 
     subscribe(type, group, handle) {
-      if (closed) throw new IntegrationError('the bus transport is closed', { code: 'CONFIG' });
+      if (closed) configError('the bus transport is closed');
       let loop: { started: Promise<void>; stop(): Promise<void> };
       if (group === undefined) {
         loop = broadcastLoop(ctx, handle);
