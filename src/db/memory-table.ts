@@ -3,7 +3,7 @@ import { assertIdentifier } from './identifier.js';
 import { matches, sortRows } from './match.js';
 import { checkRows, conflictTarget, normalizePatch, normalizeRows } from './rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions } from './types.js';
-import { assertPaging, mutationWhere, normalizeOrder, normalizeWhere } from './where.js';
+import { mutationWhere, normalizeSelect } from './where.js';
 
 /** Options of {@link memoryTable}. */
 export interface MemoryTableOptions<Row extends AnyRow> extends TableOptions<Row> {
@@ -72,10 +72,7 @@ export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row>
   }
 
   async function select(opts: SelectOptions<Row> = {}): Promise<AnyRow[]> {
-    const conditions = normalizeWhere(opts.where);
-    const order = normalizeOrder(opts.orderBy);
-    assertPaging(opts.limit, opts.offset);
-    const columns = opts.columns?.map((c) => assertIdentifier(c));
+    const { conditions, order, columns } = normalizeSelect(opts);
     let found = sortRows(
       rows.filter((row) => matches(row, conditions)),
       order,

@@ -1,7 +1,7 @@
 import { IntegrationError } from '../errors/integration-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { assertIdentifier } from './identifier.js';
-import type { AnyRow, MutateOptions, OrderBy, Where } from './types.js';
+import type { AnyRow, MutateOptions, OrderBy, SelectOptions, Where } from './types.js';
 
 /** A comparison operator of a normalised condition. */
 export type Operator = 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'like' | 'is';
@@ -109,4 +109,18 @@ export function assertPaging(limit: unknown, offset: unknown): void {
       invalid(`${name} must be a non-negative integer`, name);
     }
   }
+}
+
+/** Checks every option of `select` once: its conditions, sort keys, paging and column names. */
+export function normalizeSelect<Row extends AnyRow>(
+  opts: SelectOptions<Row>,
+): {
+  conditions: Condition[];
+  order: SortKey[];
+  columns: string[] | undefined;
+} {
+  const conditions = normalizeWhere(opts.where as Where<AnyRow> | undefined);
+  const order = normalizeOrder(opts.orderBy as OrderBy<AnyRow> | ReadonlyArray<OrderBy<AnyRow>> | undefined);
+  assertPaging(opts.limit, opts.offset);
+  return { conditions, order, columns: opts.columns?.map((c) => assertIdentifier(c)) };
 }

@@ -1,11 +1,11 @@
 import type { PendingQuery, Row as PgRow, Sql } from 'postgres';
 import { configError } from '../../internal/config.js';
 import { dbError } from '../db-errors.js';
-import { assertIdentifier, assertTableName } from '../identifier.js';
+import { assertTableName } from '../identifier.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
 import { checkRows, conflictTarget, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
-import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere } from '../where.js';
+import { type Condition, mutationWhere, normalizeSelect } from '../where.js';
 import { compileOrder, compileWhere, quoter } from './compile.js';
 
 /** Options of {@link postgresTable}. */
@@ -118,10 +118,7 @@ export function postgresTable<Row extends AnyRow>(
   }
 
   async function select(opts: SelectOptions<Row> = {}): Promise<AnyRow[]> {
-    const conditions = normalizeWhere(opts.where);
-    const order = normalizeOrder(opts.orderBy);
-    assertPaging(opts.limit, opts.offset);
-    const columns = opts.columns?.map((c) => assertIdentifier(c));
+    const { conditions, order, columns } = normalizeSelect(opts);
     const params: unknown[] = [];
     let text = `select ${columns ? columns.map(quote).join(', ') : '*'} from ${quotedTable}`;
     text += compileWhere(conditions, params, quote) + compileOrder(order, quote);

@@ -1,10 +1,10 @@
 import { configError } from '../../internal/config.js';
 import { dbError } from '../db-errors.js';
-import { assertIdentifier, assertTableName } from '../identifier.js';
+import { assertTableName } from '../identifier.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
 import { checkRows, conflictTarget, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
-import { assertPaging, type Condition, mutationWhere, normalizeOrder, normalizeWhere } from '../where.js';
+import { type Condition, mutationWhere, normalizeSelect } from '../where.js';
 import { applyFilters, applyOrder, type FilterBuilder } from './filters.js';
 
 /** The part of a supabase-js client this driver uses (`createClient(...)` fits). */
@@ -101,10 +101,7 @@ export function supabaseTable<Row extends AnyRow>(
   }
 
   async function select(opts: SelectOptions<Row> = {}): Promise<AnyRow[]> {
-    const conditions = normalizeWhere(opts.where);
-    const order = normalizeOrder(opts.orderBy);
-    assertPaging(opts.limit, opts.offset);
-    const columns = opts.columns?.map((c) => assertIdentifier(c));
+    const { conditions, order, columns } = normalizeSelect(opts);
     if (opts.limit === 0) return [];
     const offset = opts.offset ?? 0;
     const query = () => {
