@@ -6,7 +6,7 @@ import { parseDuration } from './duration.js';
 import { cancelledError, stepError } from './errors.js';
 import { withRetry } from './retry-loop.js';
 import { createStepApi } from './step-api.js';
-import type { Lease, StepRecord } from './store.js';
+import { isFinal, type Lease, type StepRecord } from './store.js';
 
 const MAX_TIMER = 2_147_483_647;
 
@@ -180,7 +180,7 @@ async function park(core: RunnerCore, state: ExecState): Promise<void> {
   }
   for (const child of state.childWaits) {
     const run = await store.getRun(child);
-    if (run && (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled')) wake = true;
+    if (run && isFinal(run.status)) wake = true;
   }
   if (wake) {
     await store.wake(runId, clock.now());

@@ -11,7 +11,7 @@ import { parseDuration } from './duration.js';
 import { cancelledError, stepError } from './errors.js';
 import { assertPath, readPath } from './path.js';
 import { withRetry } from './retry-loop.js';
-import type { StepRecord } from './store.js';
+import { isFinal, type StepRecord } from './store.js';
 
 /** A promise that never settles: an abandoned handler is garbage-collected with it. */
 export const never = <T>(): Promise<T> => new Promise<T>(() => {});
@@ -276,7 +276,7 @@ export function createStepApi(state: ExecState): StepApi {
     }
     try {
       const run = await store.getRun(childRunId);
-      if (run && (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled')) {
+      if (run && isFinal(run.status)) {
         const done = clock.now();
         const end = { durationMs: done - base.startedAt, completedAt: done };
         if (run.status === 'completed') {
