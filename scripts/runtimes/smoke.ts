@@ -228,10 +228,9 @@ const checks: Check[] = [
   ],
 ];
 
-export async function runChecks(serverUrl: string, only?: string): Promise<CheckResult[]> {
+export async function runChecks(serverUrl: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const [check, fn] of checks) {
-    if (only && !check.includes(only)) continue;
     try {
       await fn(serverUrl);
       results.push({ check, ok: true });
