@@ -85,24 +85,22 @@ export function redisStore(redis: Redis, options: RedisStoreOptions = {}): Workf
     due: `${prefix}:due`,
   };
 
-  async function run(script: Script, keys: string[], args: Array<string | number>): Promise<unknown> {
-    try {
-      try {
-        return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
-      } catch (error) {
-        if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-        return await redis.eval(script.text, keys.length, ...keys, ...args);
-      }
-    } catch (cause) {
-      throw new StorageError('workflow store command failed', { cause, retryable: true, details: { prefix } });
-    }
-  }
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (cause) {
       throw new StorageError('workflow store command failed', { cause, retryable: true, details: { prefix } });
     }
+  }
+  function run(script: Script, keys: string[], args: Array<string | number>): Promise<unknown> {
+    return call(async () => {
+      try {
+        return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
+        return await redis.eval(script.text, keys.length, ...keys, ...args);
+      }
+    });
   }
   const lost = (lease: Lease) => new ConflictError('workflow run lease lost', { details: { runId: lease.runId } });
   const toLease =
