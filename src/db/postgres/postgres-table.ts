@@ -78,7 +78,7 @@ export function postgresTable<Row extends AnyRow>(
       fn().then(undefined, (error: unknown) => {
         throw dbError(error, op, label);
       });
-    return options.policy ? withPolicy(options.policy, op !== 'insert', attempt) : attempt();
+    return withPolicy(options.policy, op !== 'insert', attempt);
   }
   /** Runs `fn` in a transaction when the client can open one, else on the client itself. */
   const inTransaction = <T>(fn: (tx: AnySql) => Promise<T>): Promise<T> =>

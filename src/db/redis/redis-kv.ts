@@ -65,7 +65,7 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
       fn().then(undefined, (error: unknown) => {
         throw storageError(error, op);
       });
-    return options.policy ? withPolicy(options.policy, true, run) : run();
+    return withPolicy(options.policy, true, run);
   };
 
   return {
