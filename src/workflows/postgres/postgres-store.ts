@@ -149,9 +149,9 @@ export function postgresStore(sql: AnySql, options: PostgresStoreOptions = {}): 
         [init.runId, init.workflow, init.input, init.parentRunId ?? null, init.now],
       );
       if (inserted[0]) return { run: toRun(inserted[0]), created: true };
-      const [row] = await q(`SELECT ${RUN_COLUMNS} FROM ${runs} WHERE run_id = $1`, [init.runId]);
-      if (!row) throw new StorageError('workflow run vanished during creation', { details: { runId: init.runId } });
-      return { run: toRun(row), created: false };
+      const run = await getRun(init.runId);
+      if (!run) throw new StorageError('workflow run vanished during creation', { details: { runId: init.runId } });
+      return { run, created: false };
     },
     async getSteps(runId) {
       return (await q(`SELECT ${STEP_COLUMNS} FROM ${steps} WHERE run_id = $1 ORDER BY seq`, [runId])).map(toStep);
