@@ -132,6 +132,8 @@ export function postgresStore(sql: AnySql, options: PostgresStoreOptions = {}): 
   const lost = (lease: Lease) => new ConflictError('workflow run lease lost', { details: { runId: lease.runId } });
   const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
+  // RUN_COLUMNS qualified with the alias `r` of `UPDATE ... r FROM ...`, built once per store.
+  const claimedColumns = RUN_COLUMNS.replace(/(^|, |\n\s*)(\w+)/g, '$1r.$2');
   const claimSet = `lease_owner = $2, lease_token = r.lease_token + 1, lease_until = $3::float8 + $4::float8,
     due_at = $3::float8 + $4::float8, status = 'running', executions = r.executions + 1, updated_at = $3::float8, wake_at = NULL`;
 
@@ -171,7 +173,7 @@ export function postgresStore(sql: AnySql, options: PostgresStoreOptions = {}): 
          FROM (SELECT run_id FROM ${runs} WHERE due_at <= $3::float8 AND (lease_until IS NULL OR lease_until < $3::float8)
                AND status NOT IN ${FINAL} AND workflow = ANY($1::text[])
                ORDER BY due_at LIMIT $5::int FOR UPDATE SKIP LOCKED) c
-         WHERE r.run_id = c.run_id RETURNING ${RUN_COLUMNS.replace(/(^|, |\n\s*)(\w+)/g, '$1r.$2')}, r.lease_token`,
+         WHERE r.run_id = c.run_id RETURNING ${claimedColumns}, r.lease_token`,
         [workflows, owner, now, leaseMs, limit],
       );
       return rows.map((row) => ({
