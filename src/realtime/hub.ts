@@ -239,6 +239,6 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
 
   async function authorize(request: Request): Promise<string[] | null> {
     if (!options.authorize) return [...table.names];
-    return runAuthorize(options.authorize, request, (name) => table.indexOf(name) >= 0, logger, 'request');
+    return runAuthorize(options.authorize, request, table.names, logger, 'request');
   }
 }

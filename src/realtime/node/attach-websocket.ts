@@ -86,7 +86,7 @@ export function attachWebSocket(server: Server, hub: RealtimeHub, options: Attac
 
   async function authorize(request: Request): Promise<string[] | null> {
     if (!options.authorize) return hub.authorize(request);
-    return runAuthorize(options.authorize, request, (t) => hub.topics.includes(t), logger, 'upgrade');
+    return runAuthorize(options.authorize, request, hub.topics, logger, 'upgrade');
   }
 
   function ping(): void {
