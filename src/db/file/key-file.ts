@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 const SAFE = /^[a-z0-9_-]$/;
 const SUFFIX = '.json';
 const MAX_NAME = 200;
+const encoder = new TextEncoder();
 
 /**
  * Maps a key to a file name that cannot leave its directory or collide on case-insensitive
@@ -14,7 +15,7 @@ export function keyToFile(key: string): string {
   let name = '';
   for (const ch of key) {
     if (SAFE.test(ch)) name += ch;
-    else for (const byte of new TextEncoder().encode(ch)) name += `~${byte.toString(16).padStart(2, '0')}`;
+    else for (const byte of encoder.encode(ch)) name += `~${byte.toString(16).padStart(2, '0')}`;
     if (name.length > MAX_NAME) return `~h${createHash('sha256').update(key).digest('hex')}${SUFFIX}`;
   }
   return name + SUFFIX;
