@@ -188,17 +188,21 @@ export function queueContract(setup: ContractSetup): void {
   it('honours an exponential backoff per job', async () => {
     const { queue, of } = make();
     const attempts: number[] = [];
+    const startedAt: number[] = [];
     await queue.process('ai_tasks', (job) => {
       attempts.push(job.attempt);
+      startedAt.push(now());
       if (job.attempt === 1) throw new Error('first try fails');
     });
     await queue.send(
       'ai_tasks',
       { prompt: 'x' },
-      { attempts: 2, backoff: exponential({ initial: 30, jitter: 'none' }) },
+      { attempts: 2, backoff: exponential({ initial: 100, jitter: 'none' }) },
     );
     await until(() => of('queue.completed').length === 1, 10_000, 'completion');
     expect(attempts).toEqual([1, 2]);
+    // The second try waited the backoff (timers may fire a millisecond early).
+    expect((startedAt[1] ?? 0) - (startedAt[0] ?? 0)).toBeGreaterThanOrEqual(95);
   });
 
   it('dead-letters a poison job after exactly `attempts` tries, keeps its error, and retries it on demand', async () => {
