@@ -21,14 +21,14 @@ interface MemoryRun {
   dueAt: number | null;
 }
 
-// Records are flat apart from `error`: a shallow copy (plus the error) keeps callers from
-// mutating stored state, at a fraction of structuredClone's cost.
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
   /** Finished runs kept for `result()`/`status()`; older ones are forgotten. @default 10000 */
   keepFinished?: number;
 }
 
+// Records are flat apart from `error`: a shallow copy (plus the error) keeps callers from
+// mutating stored state, at a fraction of structuredClone's cost.
 const clone = <T extends { error?: object | undefined }>(value: T): T =>
   value.error ? { ...value, error: { ...value.error } } : { ...value };
 
