@@ -1,5 +1,8 @@
 import { IntegrationError } from '../errors/integration-error.js';
 
+/** Prefix of the temporary files of atomic writes: reserved, so never a stored name. */
+export const TEMP_PREFIX = '.tmp-';
+
 /** Longest accepted path, in characters. */
 export const MAX_PATH_LENGTH = 1024;
 
@@ -34,7 +37,7 @@ export function checkPath(path: unknown): string[] {
   const segments = path.split('/');
   for (const segment of segments) {
     if (segment === '' || segment === '.' || segment === '..') refuse('empty, "." or ".." segment');
-    if (segment.startsWith('.tmp-')) refuse('names starting with .tmp- are reserved');
+    if (segment.startsWith(TEMP_PREFIX)) refuse('names starting with .tmp- are reserved');
   }
   return segments;
 }

@@ -1,8 +1,9 @@
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StorageError } from '../../errors/storage-error.js';
-import { TEMP_PREFIX, writeFileAtomic } from '../../files/node/atomic-write.js';
+import { writeFileAtomic } from '../../files/node/atomic-write.js';
 import { errno, fsAttempt } from '../../files/node/fs-attempt.js';
+import { TEMP_PREFIX } from '../../files/path.js';
 import { systemClock } from '../../internal/clock.js';
 import { configError } from '../../internal/config.js';
 import type { Clock } from '../../types.js';

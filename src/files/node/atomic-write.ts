@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-
-/** Prefix of temporary files: never a valid stored name, skipped by listings. */
-export const TEMP_PREFIX = '.tmp-';
+import { TEMP_PREFIX } from '../path.js';
 
 /**
  * Writes `data` to `path` so that readers (and a crash at any instant) see either the old

@@ -6,9 +6,9 @@ import { IntegrationError } from '../../errors/integration-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { configError } from '../../internal/config.js';
 import { checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from '../bytes.js';
-import { checkPath, checkPrefix } from '../path.js';
+import { checkPath, checkPrefix, TEMP_PREFIX } from '../path.js';
 import type { FileData, FileStat, FileStorage, PutOptions } from '../types.js';
-import { TEMP_PREFIX, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { errno, fsAttempt } from './fs-attempt.js';
 
 /** Options of {@link localStorage}. */
