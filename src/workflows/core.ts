@@ -63,3 +63,22 @@ export function halt(state: ExecState, reason: unknown): void {
   state.controller.abort(reason);
   state.wakeRace();
 }
+
+/** Timers past 2^31 - 1 ms fire after 1 ms (Node and browsers): longer waits are taken in steps. */
+const MAX_TIMER = 2_147_483_647;
+
+/**
+ * Calls `fn` once `clock` reaches `at`, however far away (a 30-day run timeout, a 7-day sleep).
+ * Returns the function that cancels it.
+ */
+export function timerAt(clock: Clock, at: number, fn: () => void): () => void {
+  let handle: unknown;
+  const arm = () => {
+    handle = clock.setTimeout(
+      () => (clock.now() < at ? arm() : fn()),
+      Math.min(MAX_TIMER, Math.max(0, at - clock.now())),
+    );
+  };
+  arm();
+  return () => clock.clearTimeout(handle);
+}

@@ -1,14 +1,12 @@
 import { TimeoutError } from '../errors/timeout-error.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
-import { type ExecState, halt, type RunnerCore } from './core.js';
+import { type ExecState, halt, type RunnerCore, timerAt } from './core.js';
 import { parseDuration } from './duration.js';
 import { cancelledError, stepError } from './errors.js';
 import { withRetry } from './retry-loop.js';
 import { createStepApi } from './step-api.js';
 import { isFinal, type Lease, type StepRecord } from './store.js';
-
-const MAX_TIMER = 2_147_483_647;
 
 /** Handle the runner keeps for a live execution. Internal. */
 export interface LiveRun {
@@ -86,19 +84,12 @@ export async function executeRun(core: RunnerCore, lease: Lease, register: (live
     if (state.halted === undefined) renewTimer = clock.setTimeout(renew, renewEvery);
   };
   renewTimer = clock.setTimeout(renew, renewEvery);
-  let deadlineTimer: unknown;
-  const armDeadline = (deadline: number) => {
-    const left = deadline - clock.now();
-    // Timers past 2^31 - 1 ms fire after 1 ms: wait in steps for a far deadline (`timeoutMs: '30d'`).
-    deadlineTimer = clock.setTimeout(
-      () =>
-        left > MAX_TIMER
-          ? armDeadline(deadline)
-          : state.controller.abort(new TimeoutError('workflow run timed out', { details: { runId: run.runId } })),
-      Math.min(MAX_TIMER, Math.max(0, left)),
-    );
-  };
-  if (state.deadline !== undefined) armDeadline(state.deadline);
+  const stopDeadline =
+    state.deadline === undefined
+      ? undefined
+      : timerAt(clock, state.deadline, () =>
+          state.controller.abort(new TimeoutError('workflow run timed out', { details: { runId: run.runId } })),
+        );
 
   try {
     try {
@@ -156,7 +147,7 @@ export async function executeRun(core: RunnerCore, lease: Lease, register: (live
     log(error, 'workflow execution stopped');
   } finally {
     if (renewTimer !== undefined) clock.clearTimeout(renewTimer);
-    if (deadlineTimer !== undefined) clock.clearTimeout(deadlineTimer);
+    stopDeadline?.();
     for (const unwatch of state.unwatch) unwatch();
   }
 }

@@ -1,5 +1,5 @@
 import { errorInfo } from '../internal/error-info.js';
-import type { RunnerCore } from './core.js';
+import { type RunnerCore, timerAt } from './core.js';
 import { executeRun, type LiveRun } from './execute-run.js';
 import type { Lease } from './store.js';
 
@@ -13,8 +13,6 @@ export interface Scheduler {
   close(): Promise<void>;
 }
 
-const MAX_TIMER = 2_147_483_647;
-
 export function createScheduler(
   core: RunnerCore,
   options: { concurrency: number; pollMs: number; workflowNames: () => string[]; onPoll: () => Promise<void> },
@@ -25,7 +23,7 @@ export function createScheduler(
   const active = new Map<string, Promise<void>>();
   const lives = new Map<string, LiveRun>();
   const rekick = new Set<string>();
-  const wakeTimers = new Map<string, unknown>();
+  const wakeTimers = new Map<string, () => void>();
   let claiming = 0;
   let closed = false;
   let polling = false;
@@ -122,16 +120,13 @@ export function createScheduler(
     kick,
     scheduleWake(runId, wakeAt) {
       if (closed) return;
-      const previous = wakeTimers.get(runId);
-      if (previous !== undefined) clock.clearTimeout(previous);
-      const delay = Math.min(MAX_TIMER, Math.max(0, wakeAt - clock.now()));
+      wakeTimers.get(runId)?.();
       wakeTimers.set(
         runId,
-        clock.setTimeout(() => {
+        timerAt(clock, wakeAt, () => {
           wakeTimers.delete(runId);
-          if (clock.now() < wakeAt) this.scheduleWake(runId, wakeAt);
-          else kick(runId);
-        }, delay),
+          kick(runId);
+        }),
       );
     },
     async startPolling() {
@@ -143,7 +138,7 @@ export function createScheduler(
       closed = true;
       polling = false;
       if (pollTimer !== undefined) clock.clearTimeout(pollTimer);
-      for (const timer of wakeTimers.values()) clock.clearTimeout(timer);
+      for (const stop of wakeTimers.values()) stop();
       wakeTimers.clear();
       queue.length = 0;
       queued.clear();
