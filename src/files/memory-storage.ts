@@ -3,7 +3,7 @@ import { systemClock } from '../internal/clock.js';
 import type { Clock } from '../types.js';
 import { bytesToStream, checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from './bytes.js';
 import { checkPath, checkPrefix } from './path.js';
-import type { FileData, FileStat, FileStorage, PutOptions, StoredFile } from './types.js';
+import type { FileData, FileStat, FileStorage, GetOptions, PutOptions, StoredFile } from './types.js';
 
 /** Options of {@link memoryStorage}. */
 export interface MemoryStorageOptions {
@@ -35,10 +35,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): FileStorage {
   const clock = options.clock ?? systemClock;
   const files = new Map<string, Entry>();
 
-  async function get(
-    path: string,
-    opts?: { as?: 'bytes' | 'stream' },
-  ): Promise<Uint8Array | ReadableStream<Uint8Array>> {
+  async function get(path: string, opts?: GetOptions): Promise<Uint8Array | ReadableStream<Uint8Array>> {
     checkPath(path);
     const entry = files.get(path);
     if (!entry) throw new NotFoundError('file not found', { details: { op: 'get' } });

@@ -5,7 +5,7 @@ import { errorInfo } from '../internal/error-info.js';
 import type { Logger } from '../types.js';
 import { checkContentType, sha256Hex, toBytes } from './bytes.js';
 import { checkPath, checkPrefix } from './path.js';
-import type { FileData, FileStorage, PutOptions, StoredFile } from './types.js';
+import type { FileData, FileStorage, GetOptions, PutOptions, StoredFile } from './types.js';
 
 /** Options of {@link mirroredStorage}. */
 export interface MirroredStorageOptions {
@@ -88,7 +88,7 @@ export function mirroredStorage(
     }
   }
 
-  async function get(path: string, opts?: { as?: 'bytes' | 'stream' }) {
+  async function get(path: string, opts?: GetOptions) {
     checkPath(path);
     return read(
       'get',

@@ -4,7 +4,7 @@ import { StorageError } from '../errors/storage-error.js';
 import { configError } from '../internal/config.js';
 import { bytesToStream, checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from './bytes.js';
 import { checkPath, checkPrefix } from './path.js';
-import type { FileData, FileStat, FileStorage, PutOptions, StoredFile } from './types.js';
+import type { FileData, FileStat, FileStorage, GetOptions, PutOptions, StoredFile } from './types.js';
 
 /**
  * The part of an unstorage `Storage` this adapter uses (any `createStorage({ driver })`
@@ -82,7 +82,7 @@ export function unstorageStorage(storage: UnstorageLike, options: UnstorageStora
     }
   }
 
-  async function get(path: string, opts?: { as?: 'bytes' | 'stream' }) {
+  async function get(path: string, opts?: GetOptions) {
     const key = unstoragePath(path);
     return attempt('get', async () => {
       const bytes = asBytes(await storage.getItemRaw(key));

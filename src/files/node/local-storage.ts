@@ -7,7 +7,7 @@ import { NotFoundError } from '../../errors/not-found-error.js';
 import { configError } from '../../internal/config.js';
 import { checkContentType, maxBytesOption, sha256Hex, toBytes, typeFromPath } from '../bytes.js';
 import { checkPath, checkPrefix, TEMP_PREFIX } from '../path.js';
-import type { FileData, FileStat, FileStorage, PutOptions } from '../types.js';
+import type { FileData, FileStat, FileStorage, GetOptions, PutOptions } from '../types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { errno, fsAttempt } from './fs-attempt.js';
 
@@ -109,7 +109,7 @@ export function localStorage(options: LocalStorageOptions): FileStorage {
   }
   const attempt = <T>(op: string, fn: () => Promise<T>) => fsAttempt('localStorage', op, fn);
 
-  async function get(path: string, opts?: { as?: 'bytes' | 'stream' }) {
+  async function get(path: string, opts?: GetOptions) {
     return attempt('get', async () => {
       const real = await existing(path);
       if (!real) throw new NotFoundError('file not found', { details: { op: 'get' } });
