@@ -131,5 +131,14 @@ export interface WorkflowStore {
   inbox(runId: string, stepId: string): Promise<string[]>;
 }
 
-/** Largest number of events kept in one waiting step's inbox. */
+/**
+ * Largest number of events kept in one waiting step's inbox: every store keeps the first ones
+ * and drops later deliveries.
+ *
+ * @example
+ * ```ts
+ * // In a custom WorkflowStore's deliver():
+ * if (events.length < INBOX_LIMIT) events.push(event);
+ * ```
+ */
 export const INBOX_LIMIT = 1000;
