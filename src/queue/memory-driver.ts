@@ -208,22 +208,24 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     entry.state = 'active';
     const { job } = entry;
     let result: Promise<void>;
-    let run: Run;
+    let tried: Run | undefined;
     try {
-      run = new Run(signals, job.id, job.name, JSON.parse(job.json), entry.made + 1, job.attempts, job.timeoutMs);
-      result = handler(run);
+      tried = new Run(signals, job.id, job.name, JSON.parse(job.json), entry.made + 1, job.attempts, job.timeoutMs);
+      result = handler(tried);
     } catch (error) {
+      tried?.release();
       finish(l, entry, true, error);
       return;
     }
+    const settled = tried;
     // (No async frame: one `then` per try.)
     Promise.resolve(result).then(
       () => {
-        run.release();
+        settled.release();
         finish(l, entry, false, undefined);
       },
       (error: unknown) => {
-        run.release();
+        settled.release();
         finish(l, entry, true, error);
       },
     );

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { isAbortError } from '../../src/index.js';
+import { constant } from '../../src/policies/backoff.js';
 import { createQueue, memoryDriver } from '../../src/queue/index.js';
 
 describe('job signals', () => {
@@ -50,6 +51,25 @@ describe('job signals', () => {
     expect('signals' in job).toBe(false);
     expect(JSON.stringify(job)).not.toContain('active');
     await queue.close({ drain: true });
+  });
+
+  it('a try whose handler throws at once no longer holds its signal', async () => {
+    const driver = memoryDriver();
+    let signal: AbortSignal | undefined;
+    await driver.process(
+      'calls',
+      (run) => {
+        signal = run.signal;
+        throw new Error('refused at once');
+      },
+      { concurrency: 1, onDeadLettered() {} },
+    );
+    await driver.add([{ id: 'j1', name: 'calls', payload: {}, json: '{}', attempts: 1, backoff: constant(0) }]);
+    for (let i = 0; i < 10 && !signal; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(signal).toBeInstanceOf(AbortSignal);
+    await driver.close({ drain: false });
+    // Settled tries are not aborted by a later close.
+    expect(signal?.aborted).toBe(false);
   });
 
   it('close without draining aborts the signals of running tries with AbortError', async () => {
