@@ -74,7 +74,12 @@ export async function runCrashTest(options: {
     expect(inFlight).toBeLessThanOrEqual(CONCURRENCY);
     previous = snap.counters;
   }
-  for (const [k, n] of counters) expect(n, k).toBe(1 + (interruptions.get(k) ?? 0));
+  // At most once more per interruption: a result whose write was already on its way to the
+  // store when the process died may land after the snapshot, and then the step is not re-run.
+  for (const [k, n] of counters) {
+    expect(n, k).toBeGreaterThanOrEqual(1);
+    expect(n, k).toBeLessThanOrEqual(1 + (interruptions.get(k) ?? 0));
+  }
   const values = [...counters.values()];
   const once = values.filter((n) => n === 1).length;
   const twice = values.filter((n) => n === 2).length;
