@@ -49,6 +49,32 @@ await describeWithService('postgres', 'postgresTable', () => {
       expect(new Date(row?.time as unknown as Date).toISOString()).toBe(envelope.time);
     });
 
+    it('updates jsonb and timestamptz columns with bound values', async () => {
+      const events = postgresTable<EventRow>(sql, `${schema}.events`);
+      const time = '2026-01-02T03:04:05.678Z';
+      await events.insert({ id: 'upd-1', type: 't', source: 's', time, subject: null, data: { n: 1 } });
+      const data = { n: 2, quote: "'; drop table x; --", nested: [1, { a: null }] };
+      const later = new Date('2026-02-03T04:05:06.789Z');
+      const [updated] = await events.update({ data, time: later as never, subject: 'x' }, { id: 'upd-1' });
+      expect(updated?.data).toEqual(data);
+      expect(new Date(updated?.time as unknown as Date).toISOString()).toBe(later.toISOString());
+      const [row] = await events.select({ where: { id: 'upd-1' } });
+      expect(row).toMatchObject({ data, subject: 'x' });
+    });
+
+    it('maps camelCase columns through the client transform on update', async () => {
+      const camel = postgres(services.postgres.url, { max: 1, onnotice: () => {}, transform: postgres.camel });
+      try {
+        const table = postgresTable<{ id?: number; label?: string; createdAt?: Date }>(camel, `${schema}.defaults`);
+        const [row] = await table.insert({ label: 'before' });
+        const at = new Date('2030-01-01T00:00:00.000Z');
+        const [updated] = await table.update({ label: 'after', createdAt: at }, { id: row?.id as number });
+        expect(updated).toEqual({ id: row?.id, label: 'after', createdAt: at });
+      } finally {
+        await camel.end({ timeout: 5 });
+      }
+    });
+
     it('the injection payload leaves the table intact', async () => {
       const table = postgresTable<Person>(sql, `${schema}.people`);
       await table.insert({ id: 900, name: "x'); DROP TABLE people; --", age: 1, email: 'inj@x', team: null });

@@ -5,7 +5,7 @@ import { assertTableName } from '../identifier.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
 import { checkRows, conflictTarget, groupByColumns, normalizePatch, normalizeRows } from '../rows.js';
 import type { AnyRow, SelectOptions, Table, TableOptions, UpsertOptions, Where } from '../types.js';
-import { type Condition, mutationWhere, normalizeSelect } from '../where.js';
+import { mutationWhere, normalizeSelect } from '../where.js';
 import { compileOrder, compileWhere, quoter } from './compile.js';
 
 /** Options of {@link postgresTable}. */
@@ -48,31 +48,6 @@ export function postgresTable<Row extends AnyRow>(
   const join = (parts: Fragment[], separator: 'and' | ','): Fragment =>
     parts.reduce((acc, part) => (separator === 'and' ? sql`${acc} and ${part}` : sql`${acc}, ${part}`));
 
-  const condition = ({ column, op, value }: Condition): Fragment => {
-    const col = sql(column);
-    switch (op) {
-      case 'eq':
-        return sql`${col} = ${value as never}`;
-      case 'is':
-        return sql`${col} is null`;
-      case 'like':
-        return sql`${col} like ${value as string}`;
-      case 'in': {
-        const list = value as never[];
-        return list.length === 0 ? sql`false` : sql`${col} in ${sql(list)}`;
-      }
-      case 'gt':
-        return sql`${col} > ${value as never}`;
-      case 'gte':
-        return sql`${col} >= ${value as never}`;
-      case 'lt':
-        return sql`${col} < ${value as never}`;
-      default:
-        return sql`${col} <= ${value as never}`;
-    }
-  };
-  const whereClause = (conditions: Condition[]): Fragment =>
-    conditions.length === 0 ? sql`` : sql`where ${join(conditions.map(condition), 'and')}`;
   function run<T>(op: string, fn: () => Promise<T>): Promise<T> {
     const attempt = () =>
       fn().then(undefined, (error: unknown) => {
@@ -134,16 +109,14 @@ export function postgresTable<Row extends AnyRow>(
   async function update(patch: Partial<Row>, where: Where<Row>, opts?: { all?: boolean }): Promise<Row[]> {
     const conditions = mutationWhere(where, opts, 'update');
     const changes = normalizePatch(patch);
-    const columns = Object.keys(changes);
-    const statement = (tx: AnySql) =>
-      tx`update ${table} set ${tx(changes, columns)} ${whereClause(conditions)} returning *` as unknown as Promise<
-        AnyRow[]
-      >;
+    const params: unknown[] = [];
+    const set = Object.keys(changes).map((column) => `${quote(column)} = $${params.push(changes[column])}`);
+    const text = `update ${quotedTable} set ${set.join(', ')}${compileWhere(conditions, params, quote)} returning *`;
+    const statement = async (tx: AnySql) =>
+      [...(await tx.unsafe(text, params as never[], { prepare: true }))] as unknown as Row[];
     return run('update', () =>
       // With a schema, the updated rows are checked before the transaction commits.
-      schema
-        ? inTransaction(async (tx) => checkRows(schema, [...(await statement(tx))], `${name}: update`))
-        : statement(sql).then((rows) => [...rows] as Row[]),
+      schema ? inTransaction(async (tx) => checkRows(schema, await statement(tx), `${name}: update`)) : statement(sql),
     );
   }
 
