@@ -9,13 +9,10 @@ export function configError(message: string): never {
 export function assertNumber(
   name: string,
   value: unknown,
-  { min = 0, max = Number.POSITIVE_INFINITY, integer = false }: { min?: number; max?: number; integer?: boolean } = {},
+  { min = 0, max = Infinity, integer = false }: { min?: number; max?: number; integer?: boolean } = {},
 ): number {
   // NaN fails every comparison; an infinite value passes only when `max` is infinite.
-  if (!(typeof value === 'number' && value >= min && value <= max && (!integer || Number.isInteger(value)))) {
-    configError(
-      `${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${String(value)}`,
-    );
-  }
+  if (!(typeof value === 'number' && value >= min && value <= max && (!integer || Number.isInteger(value))))
+    configError(`${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${String(value)}`);
   return value;
 }

@@ -1,4 +1,3 @@
-import type { SystemEvents } from '../bus/system-events.js';
 import type { EventSink } from '../bus/types.js';
 import { isAbortError } from '../errors/abort-error.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
@@ -9,6 +8,7 @@ import { errorInfo } from '../internal/error-info.js';
 import type { Clock, Logger, Policy } from '../types.js';
 import { type BreakerStrategy, consecutive } from './breakers.js';
 import { type Ctx, type Fail, type Ok, policy, type Run } from './context.js';
+import { report } from './report.js';
 
 /** `'closed'`: calls pass; `'open'`: calls fail fast; `'half-open'`: a few probe calls pass. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -71,9 +71,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     breaker = consecutive(),
     halfOpenAfter = 10_000,
     maxHalfOpenProbes = 1,
-    bus,
-    logger,
-    isFailure,
+    isFailure = () => true,
     name = 'breaker',
     clock = systemClock,
     initialState: initial,
@@ -86,7 +84,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     initial !== undefined &&
     !(/^(closed|open|half-open)$/.test(initial?.state) && Number.isFinite(initial.openedAt ?? 0))
   )
-    configError('circuitBreaker.initialState must come from a breaker toJSON()');
+    configError('circuitBreaker.initialState must come from toJSON()');
   const counter = breaker.create(clock);
   const listeners = new Set<(state: CircuitState, previous: CircuitState) => void>();
   let state: CircuitState = initial?.state ?? 'closed';
@@ -95,7 +93,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   // Held open by `isolate()` (a count of unreleased isolations); the state is then 'open'.
   let isolated = 0;
 
-  function moveTo(next: CircuitState, error?: unknown): void {
+  const moveTo = (next: CircuitState, error?: unknown): void => {
     const previous = state;
     if (next === previous) return;
     state = next;
@@ -103,13 +101,17 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     const opened = next === 'open';
     if (opened) openedAt = clock.now();
     else if (next === 'closed') counter.reset();
-    const type = `breaker.${opened ? 'opened' : next === 'closed' ? next : 'half_opened'}`;
-    const data = opened
-      ? { name, retryAfterMs: halfOpenAfter, ...(error !== undefined && { error: errorInfo(error) }) }
-      : { name };
-    bus?.emit(type as 'breaker.opened', data as SystemEvents['breaker.opened']);
+    const event = opened ? 'opened' : next === 'closed' ? next : 'half_opened';
     // 'circuit breaker opened' (warn), '... closed', '... half_opened' (info)
-    logger?.[opened ? 'warn' : 'info'](data, `circuit ${type.replace('.', ' ')}`);
+    report(
+      options,
+      `breaker.${event}`,
+      opened
+        ? { name, retryAfterMs: halfOpenAfter, ...(error !== undefined && { error: errorInfo(error) }) }
+        : { name },
+      opened ? 'warn' : 'info',
+      `circuit breaker ${event}`,
+    );
     for (const listener of listeners) {
       try {
         listener(next, previous);
@@ -117,39 +119,37 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
         // A failing listener must not break the call that caused the transition.
       }
     }
-  }
+  };
 
-  function current(): CircuitState {
+  const current = (): CircuitState => {
     if (state === 'open' && !isolated && clock.now() - openedAt >= halfOpenAfter) moveTo('half-open');
     return state;
-  }
+  };
 
   /**
    * Records the outcome of a call (`probe`: let through while half-open), then passes it on.
    * A throwing bus, logger or strategy fails the call with its error instead.
    */
-  function done(good: boolean, value: unknown, probe: boolean, ctx: Ctx, ok: Ok, fail: Fail) {
+  const done = (good: boolean, value: unknown, probe: boolean, ctx: Ctx, ok: Ok, fail: Fail) => {
     try {
-      // A probe only decides while the breaker is still the half-open one that let it through.
-      const decides = probe && state === 'half-open' && !isolated;
+      // A probe only decides while the breaker is still half-open (isolation holds it open).
+      const decides = probe && state === 'half-open';
       if (good) decides ? moveTo('closed') : probe || counter.success();
       else {
         const signal = ctx.signal;
         // The caller giving up says nothing about the dependency; a timeout does.
-        const neutral =
-          isAbortError(value) ||
-          (signal.aborted && !isTimeoutError(signal.reason)) ||
-          (isFailure !== undefined && !isFailure(value));
-        if (decides) neutral ? probes-- : moveTo('open', value);
-        else if (!probe && !neutral && state === 'closed' && counter.failure()) moveTo('open', value);
+        if (isAbortError(value) || (signal.aborted && !isTimeoutError(signal.reason)) || !isFailure(value))
+          decides && probes--;
+        else if (decides || (!probe && state === 'closed' && counter.failure())) moveTo('open', value);
       }
     } catch (error) {
       return fail(error);
     }
     (good ? ok : fail)(value);
-  }
+  };
 
   const run: Run = (task, ctx, ok, fail) => {
+    // `probe`: let through while not closed (half-open).
     const probe = state !== 'closed';
     if (probe) {
       if (current() === 'open' || probes >= maxHalfOpenProbes)
@@ -177,9 +177,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     },
     onStateChange(listener) {
       listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+      return () => listeners.delete(listener);
     },
     isolate() {
       if (!isolated++) moveTo('open');

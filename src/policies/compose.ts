@@ -13,9 +13,6 @@ export interface ExecuteOptions {
   idempotent?: boolean;
 }
 
-/** Runs the task itself: the identity of `compose`. */
-const passthrough: Run = (task, ctx, ok, fail) => task(ctx, ok, fail);
-
 /**
  * Nests policies: the first is outermost. `compose(timeout(5000), retry(...), circuitBreaker(...))`
  * gives every attempt together 5 s, and lets the breaker see each attempt.
@@ -29,12 +26,13 @@ const passthrough: Run = (task, ctx, ok, fail) => task(ctx, ok, fail);
 export function compose(...policies: Policy[]): Policy {
   if (policies.length === 1) return policies[0] as Policy;
   // The library's own policies chain without a promise per layer; others go through `execute`.
-  const run = policies.length
-    ? policies.map(runOf).reduceRight(
-        (inner, outer): Run =>
-          (task, ctx, ok, fail) =>
-            outer((c, o, f) => inner(task, c, o, f), ctx, ok, fail),
-      )
-    : passthrough;
-  return policy(run);
+  // The innermost layer runs the task itself (the whole chain, with zero policies).
+  return policy(
+    policies.map(runOf).reduceRight(
+      (inner, outer): Run =>
+        (task, ctx, ok, fail) =>
+          outer((c, o, f) => inner(task, c, o, f), ctx, ok, fail),
+      (task, ctx, ok, fail) => task(ctx, ok, fail),
+    ),
+  );
 }

@@ -15,7 +15,7 @@ export class Ctx implements PolicyContext {
   declare readonly parent: ExecuteOptions | undefined;
   declare readonly attempt: number;
   declare readonly idempotent: boolean | undefined;
-  constructor(parent: ExecuteOptions | undefined, attempt: number, idempotent?: boolean) {
+  constructor(parent: ExecuteOptions | undefined, attempt: number, idempotent = parent?.idempotent) {
     this.parent = parent;
     this.attempt = attempt;
     this.idempotent = idempotent;
@@ -25,17 +25,9 @@ export class Ctx implements PolicyContext {
   }
 }
 
-/** The context of a first attempt made without options (immutable, so shared). */
-const FIRST = /* @__PURE__ */ new Ctx(undefined, 1);
-
-/** The context for `attempt`, reusing `opts` when it already is one. */
-export function toCtx(opts: ExecuteOptions | undefined, attempt = opts?.attempt ?? 1): Ctx {
-  return opts instanceof Ctx && opts.attempt === attempt
-    ? opts
-    : opts === undefined && attempt === 1
-      ? FIRST
-      : new Ctx(opts, attempt, opts?.idempotent);
-}
+/** The context of a call made with `opts`: `opts` itself when it already is one. */
+export const toCtx = (opts: ExecuteOptions | undefined): Ctx =>
+  opts instanceof Ctx ? opts : new Ctx(opts, opts?.attempt ?? 1);
 
 // The library's policies run each other in continuation-passing style: a policy's `Run` gets the
 // rest of the chain as a `Task` and reports the outcome through `ok`/`fail` callbacks. A composed
@@ -63,40 +55,35 @@ export interface Runnable extends Policy {
  * unless `check` is false, rejects with `AbortError` without running anything when the caller's
  * signal is already aborted.
  */
-export function policy(run: Run, check = true): Runnable {
-  return {
-    [RUN]: run,
-    execute: (fn, opts) =>
+export const policy = (run: Run, check = true): Runnable => ({
+  [RUN]: run,
+  execute: (fn, opts) =>
+    new Promise((ok, fail) =>
       check && opts?.signal?.aborted
-        ? Promise.reject(abortErrorFrom(opts.signal))
-        : new Promise((ok, fail) =>
-            run(
-              (ctx, ok, fail) => {
-                try {
-                  // `Promise.resolve` returns a native promise as is and adopts other thenables.
-                  Promise.resolve(fn(ctx)).then(ok, fail);
-                } catch (error) {
-                  fail(error);
-                }
-              },
-              toCtx(opts),
-              ok,
-              fail,
-            ),
+        ? fail(abortErrorFrom(opts.signal))
+        : run(
+            (ctx, ok, fail) => {
+              try {
+                // `Promise.resolve` returns a native promise as is and adopts other thenables.
+                Promise.resolve(fn(ctx)).then(ok, fail);
+              } catch (error) {
+                fail(error);
+              }
+            },
+            toCtx(opts),
+            ok,
+            fail,
           ),
-  };
-}
+    ),
+});
 
 /** The {@link Run} of any policy: its own, or one going through `execute` for a foreign policy. */
-export function runOf(policy: Policy): Run {
-  return (
-    (policy as Partial<Runnable>)[RUN] ??
-    ((task, ctx, ok, fail) =>
-      policy
-        .execute(
-          (c) => new Promise((o, f) => task(c instanceof Ctx ? c : new Ctx(c, c.attempt, ctx.idempotent), o, f)),
-          ctx,
-        )
-        .then(ok, fail))
-  );
-}
+export const runOf = (policy: Policy): Run =>
+  (policy as Partial<Runnable>)[RUN] ??
+  ((task, ctx, ok, fail) =>
+    policy
+      .execute(
+        (c) => new Promise((o, f) => task(c instanceof Ctx ? c : new Ctx(c, c.attempt, ctx.idempotent), o, f)),
+        ctx,
+      )
+      .then(ok, fail));

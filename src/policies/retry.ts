@@ -6,8 +6,16 @@ import { errorInfo } from '../internal/error-info.js';
 import { isNetworkError } from '../internal/network-error.js';
 import { sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy } from '../types.js';
-import { assertBackoff, type Backoff, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import {
+  assertBackoff,
+  type Backoff,
+  backoffDelay,
+  type ConstantBackoff,
+  DEFAULT_BACKOFF,
+  type ExponentialBackoff,
+} from './backoff.js';
 import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
+import { report } from './report.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
@@ -33,7 +41,7 @@ export interface RetryOptions {
   clock?: Clock;
 }
 
-// `retryable` below has already filtered `TypeError`s down to fetch network failures.
+// `again` below has already filtered `TypeError`s down to fetch network failures.
 const defaultRetryOn = (error: unknown): boolean =>
   isIntegrationError(error) ? error.retryable : error instanceof TypeError;
 
@@ -49,12 +57,19 @@ const defaultRetryOn = (error: unknown): boolean =>
  * ```
  */
 export function retry(options: RetryOptions = {}): Policy {
-  const maxAttempts = assertNumber('retry.maxAttempts', options.maxAttempts ?? 3, { min: 1, integer: true });
-  const backoff = options.backoff === undefined ? DEFAULT_BACKOFF : assertBackoff(options.backoff, 'retry.backoff');
-  const { retryOn = defaultRetryOn, bus, logger, respectRetryAfter = true, name = 'retry' } = options;
+  const {
+    maxAttempts = 3,
+    backoff = DEFAULT_BACKOFF,
+    retryOn = defaultRetryOn,
+    respectRetryAfter = true,
+    name = 'retry',
+    clock = systemClock,
+  } = options;
+  assertNumber('retry.maxAttempts', maxAttempts, { min: 1, integer: true });
+  assertBackoff(backoff, 'retry.backoff');
   if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
-  const clock = options.clock ?? systemClock;
-  const cap = backoff.type === 'exponential' ? backoff.max : Math.max(backoff.delayMs, 30_000);
+  // A server's `Retry-After` is capped by the backoff's `max` (30 s, or the delay, for `constant`).
+  const cap = (backoff as ExponentialBackoff).max ?? Math.max((backoff as ConstantBackoff).delayMs, 30_000);
 
   /** The rare path: failed attempt number `attempt` is retried after a wait, or its error passed on. */
   async function again(task: Task, ctx: Ctx, ok: Ok, fail: Fail, attempt: number, error: unknown): Promise<void> {
@@ -69,15 +84,16 @@ export function retry(options: RetryOptions = {}): Policy {
         !retryOn(error, attempt)
       )
         return fail(error);
-      let delayMs = backoffDelay(backoff, attempt);
       const after = (error as { retryAfterMs?: unknown }).retryAfterMs;
-      if (respectRetryAfter && typeof after === 'number' && after >= 0) delayMs = Math.min(after, cap);
+      const delayMs =
+        respectRetryAfter && typeof after === 'number' && after >= 0
+          ? Math.min(after, cap)
+          : backoffDelay(backoff, attempt);
       const event = { name, attempt: ++attempt, delayMs, error: errorInfo(error) };
-      bus?.emit('http.retry', event);
-      logger?.warn(event, 'retrying');
+      report(options, 'http.retry', event, 'warn', 'retrying');
       // The wait is on `clock`, honours the signal, and keeps the process alive while awaited.
       await sleep(delayMs, signal === neverAborted ? undefined : signal, clock, true);
-      task(new Ctx(ctx, attempt, ctx.idempotent), ok, (next) => again(task, ctx, ok, fail, attempt, next));
+      task(new Ctx(ctx, attempt), ok, (next) => again(task, ctx, ok, fail, attempt, next));
     } catch (next) {
       fail(next);
     }
@@ -86,7 +102,7 @@ export function retry(options: RetryOptions = {}): Policy {
   return policy((task, ctx, ok, fail) =>
     // The first attempt reuses the context when it already says attempt 1: no allocation.
     task(
-      ctx.attempt === 1 ? ctx : new Ctx(ctx, 1, ctx.idempotent),
+      ctx.attempt === 1 ? ctx : new Ctx(ctx, 1),
       ok,
       maxAttempts === 1 || ctx.idempotent === false ? fail : (error) => again(task, ctx, ok, fail, 1, error),
     ),
