@@ -3,7 +3,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
 import { configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
-import { validateSync, validateWith } from '../internal/schema.js';
+import { validate } from '../internal/schema.js';
 import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { SystemEvents } from './system-events.js';
 import type {
@@ -21,20 +21,8 @@ const WILDCARD = '*';
 const HANDLER_FAILED = 'bus.handler_failed';
 
 type AnyHandler = (envelope: Envelope) => unknown;
-const NONE: AnyHandler[] = [];
-
-// `toISOString()` costs more than the rest of an envelope: all but its milliseconds are kept
-// per second.
-let isoSecond: number | undefined;
-let isoPrefix = '';
-function isoTime(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== isoSecond) {
-    isoSecond = second;
-    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
-  }
-  return `${isoPrefix}${String(1000 + ((ms - second * 1000) | 0)).slice(1)}Z`;
-}
+/** A registered handler: `off` removes it; a work-sharing group's also has its name and members. */
+type Listener = AnyHandler & { off: () => void; group?: string; members?: AnyHandler[] };
 
 /**
  * Creates a typed in-process event bus. Envelopes are CloudEvents 1.0; a handler that throws or
@@ -54,20 +42,16 @@ function isoTime(ms: number): string {
 export function createBus<E extends EventMap = Record<never, never>>(
   options: BusOptions<E & SystemEvents> = {},
 ): Bus<E & SystemEvents> {
-  // type → handlers; arrays are replaced, never mutated, so a delivery in progress is unaffected
-  // by (un)subscribes from inside a handler.
-  const handlers = new Map<string, AnyHandler[]>();
-  const source = options.source ?? 'wawagot:integrations';
+  const { onHandlerError, logger, transport, source = 'wawagot:integrations', clock = systemClock } = options;
   const schemas = options.schemas as Record<string, StandardSchemaV1 | undefined> | undefined;
-  const clock = options.clock ?? systemClock;
-  const { onHandlerError, logger, transport } = options;
-  let wildcardCount = 0;
-  // With a transport: the broadcast consumer (started with the first local handler).
-  let broadcast: (() => Promise<void>) | undefined;
-  // Without a transport: in-process work-sharing groups, round robin per group and type.
-  const groups = new Map<string, { members: AnyHandler[]; next: number; off: () => void }>();
+  // type → handlers; arrays are replaced, never mutated, so a delivery in progress is unaffected
+  // by (un)subscribes from inside a handler. An in-process work-sharing group is one handler
+  // that serves its members in turn.
+  const handlers = new Map<string, Listener[]>();
+  // With a transport: the broadcast consumer, started with the first local handler.
+  let listening = false;
 
-  function reportFailure(error: unknown, envelope: Envelope): void {
+  function fail(error: unknown, envelope: Envelope): void {
     try {
       onHandlerError?.(error, envelope);
     } catch {
@@ -76,106 +60,79 @@ export function createBus<E extends EventMap = Record<never, never>>(
     const failure = { type: envelope.type, id: envelope.id, error: errorInfo(error) };
     logger?.warn(failure, 'bus handler failed');
     // A failing `bus.handler_failed` handler would otherwise loop forever.
-    if (envelope.type !== HANDLER_FAILED) run(makeEnvelope(HANDLER_FAILED, failure));
+    if (envelope.type !== HANDLER_FAILED) run(envelopeOf(HANDLER_FAILED, failure));
   }
 
-  function guard(handler: AnyHandler): AnyHandler {
-    return (envelope) => {
-      try {
-        const result = handler(envelope) as Promise<unknown> | undefined;
-        if (result != null && typeof result.then === 'function') {
-          return result.then(undefined, (error: unknown) => reportFailure(error, envelope));
-        }
-      } catch (error) {
-        reportFailure(error, envelope);
-      }
-      return undefined;
-    };
-  }
-
-  function makeEnvelope(type: string, data: unknown, opts?: PublishOptions): Envelope {
-    const time = opts?.time;
+  function envelopeOf(type: string, data: unknown, opts: PublishOptions = {}): Envelope {
+    const { time = clock.now() } = opts;
     const envelope: Envelope = {
       specversion: '1.0',
-      id: opts?.id ?? crypto.randomUUID(),
-      source: opts?.source ?? source,
+      id: opts.id ?? crypto.randomUUID(),
+      source: opts.source ?? source,
       type,
-      time: time === undefined ? isoTime(clock.now()) : typeof time === 'string' ? time : time.toISOString(),
+      time: typeof time === 'string' ? time : new Date(time).toISOString(),
       data,
     };
-    if (opts?.subject !== undefined) envelope.subject = opts.subject;
+    if (opts.subject !== undefined) envelope.subject = opts.subject;
     return envelope;
   }
 
   /**
-   * Calls the handlers of `envelope`; returns what settles once every handler that returned a
-   * promise has settled (guarded handlers never reject), or `undefined` when none did.
+   * Calls the handlers of `envelope` (its type's, then `'*'`'s); returns what settles once every
+   * handler that returned a promise has settled, or `undefined` when none did. Never throws.
    */
   function run(envelope: Envelope): Promise<unknown> | undefined {
     let pending: unknown[] | undefined;
-    for (const listener of handlers.get(envelope.type) ?? NONE) {
-      const result = listener(envelope);
-      if (result) {
-        pending ??= [];
-        pending.push(result);
-      }
-    }
-    if (wildcardCount > 0) {
-      for (const listener of handlers.get(WILDCARD) ?? NONE) {
-        const result = listener(envelope);
-        if (result) {
-          pending ??= [];
-          pending.push(result);
+    for (const list of [handlers.get(envelope.type), handlers.get(WILDCARD)]) {
+      for (const handler of list ?? []) {
+        try {
+          const result = handler(envelope) as Promise<unknown> | undefined;
+          if (typeof result?.then === 'function') {
+            pending ??= [];
+            pending.push(result.then(undefined, (error: unknown) => fail(error, envelope)));
+          }
+        } catch (error) {
+          fail(error, envelope);
         }
       }
     }
     return pending && Promise.all(pending);
   }
 
+  /** Checks the type; returns `data`, validated (maybe asynchronously) when the type has a schema. */
+  function check(type: unknown, data: unknown): unknown {
+    if (typeof type !== 'string' || !type || type === WILDCARD)
+      configError('event type must be a non-empty string other than "*"');
+    const schema = schemas?.[type];
+    return schema ? validate(schema, data, `invalid "${type}" event`) : data;
+  }
+
   // Schemas validate remote envelopes too; a rejection makes the transport dead-letter them.
   async function accept(envelope: Envelope): Promise<Envelope> {
-    const schema = schemas?.[envelope.type];
-    if (schema) envelope.data = await validateWith(schema, envelope.data, `invalid "${envelope.type}" event`);
+    envelope.data = await check(envelope.type, envelope.data);
     return envelope;
   }
 
-  function assertType(type: unknown): asserts type is string {
-    if (typeof type !== 'string' || !type || type === WILDCARD)
-      configError('event type must be a non-empty string other than "*"');
-  }
-
-  function add(type: string, handler: AnyHandler, once: boolean): () => void {
+  function add(type: string, handler: AnyHandler, once?: boolean): Listener {
     if (typeof handler !== 'function') configError('handler must be a function');
-    if (transport && !broadcast)
-      broadcast = transport.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
-    let active = true;
-    const unsubscribe = () => {
-      if (!active) return;
-      active = false;
-      const rest = (handlers.get(type) ?? []).filter((h) => h !== guarded);
-      if (rest.length > 0) handlers.set(type, rest);
-      else handlers.delete(type);
-      if (type === WILDCARD) wildcardCount--;
+    if (transport && !listening) {
+      listening = true;
+      transport.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
+    }
+    const listener: Listener = (envelope) => {
+      if (once) listener.off();
+      return handler(envelope);
     };
-    const guarded = guard(
-      once
-        ? (envelope) => {
-            unsubscribe();
-            return handler(envelope);
-          }
-        : handler,
-    );
-    handlers.set(type, [...(handlers.get(type) ?? []), guarded]);
-    if (type === WILDCARD) wildcardCount++;
-    return unsubscribe;
+    listener.off = () => void handlers.set(type, handlers.get(type)?.filter((h) => h !== listener) ?? []);
+    handlers.set(type, [...(handlers.get(type) ?? []), listener]);
+    return listener;
   }
 
   const bus = {
     async publish(type: string, data: unknown, opts?: PublishOptions) {
-      assertType(type);
-      const schema = schemas?.[type];
-      const value = schema ? await validateWith(schema, data, `invalid "${type}" event`) : data;
-      const envelope = makeEnvelope(type, value, opts);
+      let value = check(type, data);
+      if (value !== data) value = await value;
+      const envelope = envelopeOf(type as string, value, opts);
       if (transport) await transport.publish(envelope);
       // Nothing more to wait for unless a handler returned a promise.
       const settled = run(envelope);
@@ -184,26 +141,20 @@ export function createBus<E extends EventMap = Record<never, never>>(
     },
 
     emit(type: string, data: unknown, opts?: PublishOptions) {
-      assertType(type);
-      let value = data;
-      const schema = schemas?.[type];
-      if (schema) {
-        const checked = validateSync(schema, data, `invalid "${type}" event`);
-        if ('pending' in checked) {
-          checked.pending.catch(() => undefined);
-          configError(`the schema of "${type}" validates asynchronously: use publish()`);
-        }
-        value = checked.value;
+      const value = check(type, data);
+      if (value !== data && value instanceof Promise) {
+        value.catch(() => undefined);
+        configError(`the schema of "${type}" validates asynchronously: use publish()`);
       }
-      const envelope = makeEnvelope(type, value, opts);
-      transport?.publish(envelope).catch((error: unknown) => reportFailure(error, envelope));
+      const envelope = envelopeOf(type, value, opts);
+      transport?.publish(envelope).catch((error: unknown) => fail(error, envelope));
       run(envelope);
       return envelope;
     },
 
     subscribe(type: string, handler: Handler<Envelope>, opts?: SubscribeOptions) {
       const group = opts?.group ?? transport?.group;
-      if (group === undefined) return add(type, handler as AnyHandler, false);
+      if (group === undefined) return add(type, handler as AnyHandler).off;
       if (typeof handler !== 'function' || typeof group !== 'string' || !group)
         configError('handler must be a function and group a non-empty string');
       if (transport) {
@@ -212,70 +163,54 @@ export function createBus<E extends EventMap = Record<never, never>>(
           try {
             await handler(envelope);
           } catch (error) {
-            reportFailure(error, envelope);
+            fail(error, envelope);
             throw error;
           }
         });
         return () => void stop();
       }
-      const key = `${group}\0${type}`;
-      let entry = groups.get(key);
-      if (!entry) {
+      let dispatcher = handlers.get(type)?.find((h) => h.group === group);
+      if (!dispatcher) {
         const members: AnyHandler[] = [];
-        const created = { members, next: 0, off: () => {} };
-        created.off = add(
-          type,
-          (envelope) => (members[created.next++ % members.length] as AnyHandler)(envelope),
-          false,
-        );
-        groups.set(key, created);
-        entry = created;
+        let turn = 0;
+        dispatcher = add(type, (envelope) => (members[turn++ % members.length] as AnyHandler)(envelope));
+        dispatcher.group = group;
+        dispatcher.members = members;
       }
-      const { members, off } = entry;
+      const { members, off } = dispatcher as Required<Listener>;
       const member: AnyHandler = (envelope) => handler(envelope);
       members.push(member);
       return () => {
         const at = members.indexOf(member);
         if (at >= 0) members.splice(at, 1);
-        if (members.length === 0 && groups.get(key) === entry) {
-          groups.delete(key);
-          off();
-        }
+        if (!members.length) off();
       };
     },
 
     once(type: string, handler: Handler<Envelope>) {
-      return add(type, handler as AnyHandler, true);
+      return add(type, handler as AnyHandler, true).off;
     },
 
-    waitFor(type: string, opts: WaitForOptions<Envelope> = {}) {
-      const { filter, timeoutMs, signal } = opts;
+    waitFor(type: string, { filter, timeoutMs, signal }: WaitForOptions<Envelope> = {}) {
       return new Promise<Envelope>((resolve, reject) => {
-        if (signal?.aborted) return reject(abortErrorFrom(signal));
         let timer: unknown;
-        const cleanup = () => {
-          unsubscribe();
+        const settle = (error: unknown, envelope?: Envelope) => {
+          listener.off();
           if (timer !== undefined) clock.clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
+          if (error) reject(error);
+          else resolve(envelope as Envelope);
         };
-        const onAbort = () => {
-          cleanup();
-          reject(abortErrorFrom(signal as AbortSignal));
-        };
-        const unsubscribe = add(
-          type,
-          (envelope) => {
-            if (filter && !filter(envelope)) return;
-            cleanup();
-            resolve(envelope);
-          },
-          false,
-        );
+        const onAbort = () => settle(abortErrorFrom(signal as AbortSignal));
+        if (signal?.aborted) return reject(abortErrorFrom(signal));
+        const listener = add(type, (envelope) => {
+          if (!filter || filter(envelope)) settle(undefined, envelope);
+        });
         if (timeoutMs !== undefined) {
-          timer = clock.setTimeout(() => {
-            cleanup();
-            reject(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } }));
-          }, timeoutMs);
+          timer = clock.setTimeout(
+            () => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
           keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
         }
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -284,8 +219,6 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
     async close() {
       handlers.clear();
-      wildcardCount = 0;
-      groups.clear();
       await transport?.close();
     },
 

@@ -45,9 +45,9 @@ export interface SerializedIntegrationError {
   code: IntegrationErrorCode;
   message: string;
   retryable: boolean;
-  retryAfterMs?: number;
-  details?: Record<string, unknown>;
-  cause?: { name: string; code?: string; message?: string };
+  retryAfterMs?: number | undefined;
+  details?: Record<string, unknown> | undefined;
+  cause?: { name: string; code?: string; message?: string } | undefined;
 }
 
 const BRAND = Symbol.for('@wawagot/integrations/error');
@@ -73,7 +73,8 @@ export class IntegrationError extends Error {
   readonly [BRAND] = true;
 
   constructor(message: string, options: IntegrationErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause` from its options (and sets it only when present).
+    super(message, options);
     this.code = options.code ?? 'CONFIG';
     this.retryable = options.retryable ?? false;
     this.details = options.details;
@@ -82,23 +83,23 @@ export class IntegrationError extends Error {
 
   /** A JSON-safe view: name, code, message, retryable, details and the cause's name/code. */
   toJSON(): SerializedIntegrationError {
-    const json: SerializedIntegrationError = {
+    const { cause } = this;
+    return {
       name: this.name,
       code: this.code,
       message: this.message,
       retryable: this.retryable,
-    };
-    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
-    if (this.details !== undefined) json.details = this.details;
-    const cause = this.cause;
-    if (cause instanceof Error) {
+      retryAfterMs: this.retryAfterMs,
+      details: this.details,
       // Only our own errors have sanitised messages; foreign messages may embed secrets.
-      json.cause = isIntegrationError(cause)
-        ? { name: cause.name, code: cause.code, message: cause.message }
-        : { name: cause.name };
-    }
-    return json;
+      cause: isIntegrationError(cause) ? summary(cause) : cause instanceof Error ? { name: cause.name } : undefined,
+    };
   }
+}
+
+/** Name, message and code of a library error (its message is built without secrets). */
+export function summary(error: IntegrationError): { name: string; message: string; code: IntegrationErrorCode } {
+  return { name: error.name, message: error.message, code: error.code };
 }
 
 /**

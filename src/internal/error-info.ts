@@ -1,9 +1,10 @@
 import type { ErrorInfo } from '../bus/system-events.js';
-import { isIntegrationError } from '../errors/integration-error.js';
+import { isIntegrationError, summary } from '../errors/integration-error.js';
 
-const USERINFO = /\/\/[^/\s:@]*:[^/\s@]+@/g;
+// URL user info (`//user:password@`) and `Bearer`/`Basic`/`Token` credentials, case-sensitive.
+const CREDENTIALS = /(\/\/)[^/\s:@]*:[^/\s@]+(?=@)|\b((?:Bearer|Basic|Token)\s+)[\w.~+/=-]{6,}/g;
+// Parameters named like a secret: `api_key=...`, `password: ...`.
 const SECRET_PARAM = /([\w.-]*(?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]*\s*[=:]\s*)[^&\s#,;]+/gi;
-const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 const MAX_MESSAGE = 500;
 
 /**
@@ -11,10 +12,8 @@ const MAX_MESSAGE = 500;
  * named like token/key/secret/signature/password, and `Bearer`/`Basic` credentials.
  */
 export function redactMessage(message: string): string {
-  const masked = message
-    .replace(USERINFO, '//REDACTED@')
-    .replace(SECRET_PARAM, '$1REDACTED')
-    .replace(AUTH_SCHEME, '$1 REDACTED');
+  // Credentials first: a parameter whose value is `Bearer <token>` then loses both words.
+  const masked = message.replace(CREDENTIALS, '$1$2REDACTED').replace(SECRET_PARAM, '$1REDACTED');
   return masked.length > MAX_MESSAGE ? `${masked.slice(0, MAX_MESSAGE)}…` : masked;
 }
 
@@ -23,7 +22,7 @@ export function redactMessage(message: string): string {
  * their (already safe) message; foreign messages are redacted and cut to 500 characters.
  */
 export function errorInfo(error: unknown): ErrorInfo {
-  if (isIntegrationError(error)) return { name: error.name, message: error.message, code: error.code };
+  if (isIntegrationError(error)) return summary(error);
   if (error instanceof Error) return { name: error.name, message: redactMessage(error.message) };
   return {
     name: 'NonError',

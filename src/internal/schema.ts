@@ -2,45 +2,33 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { ValidationError } from '../errors/validation-error.js';
 
 /**
- * Validates `value` with any Standard Schema (zod, valibot, arktype) and returns the parsed
- * output, or throws {@link ValidationError} listing every issue. `context` goes into the
- * message and `details` (never put secrets in it).
+ * Validates `value` with any Standard Schema (zod, valibot, arktype): returns the parsed output
+ * synchronously when the schema validates synchronously, a promise of it otherwise, or throws
+ * (rejects with) {@link ValidationError} listing every issue. `context` goes into the message
+ * and `details` (never put secrets in it).
  */
+export function validate<S extends StandardSchemaV1>(
+  schema: S,
+  value: unknown,
+  context: string,
+  details?: Record<string, unknown>,
+): StandardSchemaV1.InferOutput<S> | Promise<StandardSchemaV1.InferOutput<S>> {
+  const unwrap = (result: StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>>) => {
+    if (!result.issues) return result.value;
+    const { issues } = result;
+    const path = issues[0]?.path?.map((p) => String((p as { key?: PropertyKey }).key ?? p)).join('.');
+    throw new ValidationError(`${context}: ${issues[0]?.message}${path ? ` at ${path}` : ''}`, { issues, details });
+  };
+  const result = schema['~standard'].validate(value);
+  return result instanceof Promise ? result.then(unwrap) : unwrap(result);
+}
+
+/** {@link validate}, always asynchronous: resolves with the parsed output or rejects with {@link ValidationError}. */
 export async function validateWith<S extends StandardSchemaV1>(
   schema: S,
   value: unknown,
   context: string,
   details?: Record<string, unknown>,
 ): Promise<StandardSchemaV1.InferOutput<S>> {
-  let result = schema['~standard'].validate(value);
-  if (result instanceof Promise) result = await result;
-  return unwrapResult(result, context, details);
-}
-
-/**
- * Synchronous variant for hot paths: throws {@link ValidationError} on issues, and returns
- * `undefined` plus `pending` when the schema only validates asynchronously.
- */
-export function validateSync<S extends StandardSchemaV1>(
-  schema: S,
-  value: unknown,
-  context: string,
-): { pending: Promise<StandardSchemaV1.InferOutput<S>> } | { value: StandardSchemaV1.InferOutput<S> } {
-  const result = schema['~standard'].validate(value);
-  if (result instanceof Promise) return { pending: result.then((r) => unwrapResult(r, context)) };
-  return { value: unwrapResult(result, context) };
-}
-
-function unwrapResult<T>(result: StandardSchemaV1.Result<T>, context: string, details?: Record<string, unknown>): T {
-  if (result.issues) {
-    const first = result.issues[0];
-    const where = first?.path?.length
-      ? ` at ${first.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
-      : '';
-    throw new ValidationError(`${context}: ${first?.message ?? 'invalid'}${where}`, {
-      issues: result.issues,
-      ...(details ? { details } : {}),
-    });
-  }
-  return result.value;
+  return validate(schema, value, context, details);
 }
