@@ -85,9 +85,7 @@ export function backoffDelay(backoff: Backoff, attempt: number, random: () => nu
  * ```
  */
 export function assertBackoff(value: unknown, name = 'backoff'): Backoff {
-  const b = value as Backoff | undefined;
-  if (!b || typeof b !== 'object' || (b.type !== 'constant' && b.type !== 'exponential')) {
+  if (!/^(constant|exponential)$/.test((value as Backoff | undefined)?.type as string))
     configError(`${name} must be constant(ms) or exponential({...})`);
-  }
-  return b;
+  return value as Backoff;
 }

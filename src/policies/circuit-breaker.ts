@@ -74,21 +74,16 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     isFailure = () => true,
     name = 'breaker',
     clock = systemClock,
-    initialState: initial,
   } = options;
+  let { state = 'closed', openedAt = clock.now() }: Partial<CircuitBreakerSnapshot> = options.initialState ?? {};
   if (typeof breaker?.create !== 'function')
     configError('circuitBreaker.breaker must be consecutive(n) or sampling({...})');
   assertNumber('circuitBreaker.halfOpenAfter', halfOpenAfter);
   assertNumber('circuitBreaker.maxHalfOpenProbes', maxHalfOpenProbes, { min: 1, integer: true });
-  if (
-    initial !== undefined &&
-    !(/^(closed|open|half-open)$/.test(initial?.state) && Number.isFinite(initial.openedAt ?? 0))
-  )
+  if (!/^(closed|(half-)?open)$/.test(state) || !Number.isFinite(openedAt))
     configError('circuitBreaker.initialState must come from toJSON()');
   const counter = breaker.create(clock);
   const listeners = new Set<(state: CircuitState, previous: CircuitState) => void>();
-  let state: CircuitState = initial?.state ?? 'closed';
-  let openedAt = initial?.openedAt ?? clock.now();
   let probes = 0;
   // Held open by `isolate()` (a count of unreleased isolations); the state is then 'open'.
   let isolated = 0;

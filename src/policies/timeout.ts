@@ -28,7 +28,7 @@ type Timer = { unref?(): void } | undefined;
  * ```
  */
 export function timeout(ms: number, { name = 'operation', clock = systemClock }: TimeoutOptions = {}): Policy {
-  assertNumber('timeout(ms)', ms, { min: 1, max: 2_147_483_647 });
+  assertNumber('timeout(ms)', ms, { min: 1, max: 2 ** 31 - 1 });
   // Every call gets the same limit, so deadlines come in order: the pending calls form a linked
   // list (O(1) removal) and one timer armed for the oldest deadline replaces a timer per call.
   // The timer is not cleared when the list empties: it fires once more and finds nothing to do.
@@ -85,9 +85,9 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
       this.#controller ??= new AbortController();
       return this.#controller.signal;
     }
-    /** Leaves the list; false when the call was already settled. */
-    settle(): boolean {
-      if (!this.#fail) return false;
+    /** Leaves the list and passes `outcome` to `to`, unless the call has already settled. */
+    settle(to: Fail, outcome: unknown): void {
+      if (!this.#fail) return;
       this.#fail = undefined;
       const prev = this.#prev;
       const next = this.#next;
@@ -97,18 +97,17 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
       else tail = prev;
       if (!head && !check) {
         check = true;
-        (typeof setImmediate === 'function' ? setImmediate : setTimeout)(() => {
+        (globalThis.setImmediate ?? setTimeout)(() => {
           check = false;
           if (!head) timer?.unref?.();
         });
       }
       this.#outer?.removeEventListener('abort', this);
-      return true;
+      to(outcome);
     }
     /** Gives up: fails the call and aborts the function's signal with `reason`. */
     stop(reason: unknown): void {
-      const fail = this.#fail;
-      if (this.settle()) (fail as Fail)(reason);
+      this.settle(this.#fail as Fail, reason);
       this.#controller ??= new AbortController();
       this.#controller.abort(reason);
     }
@@ -124,8 +123,8 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
     const call = new Call(ctx, outer === neverAborted ? undefined : outer, fail);
     task(
       call,
-      (value) => call.settle() && ok(value),
-      (error) => call.settle() && fail(error),
+      (value) => call.settle(ok, value),
+      (error) => call.settle(fail, error),
     );
   });
 }
