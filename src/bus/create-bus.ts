@@ -102,7 +102,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
   /** Checks the type; returns `data`, validated (maybe asynchronously) when the type has a schema. */
   function check(type: unknown, data: unknown): unknown {
     if (typeof type !== 'string' || !type || type === WILDCARD)
-      configError('event type must be a non-empty string other than "*"');
+      configError('event type must be a non-empty string, not "*"');
     const schema = schemas?.[type];
     return schema ? validate(schema, data, `invalid "${type}" event`) : data;
   }
@@ -114,7 +114,6 @@ export function createBus<E extends EventMap = Record<never, never>>(
   }
 
   function add(type: string, handler: AnyHandler, once?: boolean): Listener {
-    if (typeof handler !== 'function') configError('handler must be a function');
     if (transport && !listening) {
       listening = true;
       transport.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
@@ -126,6 +125,10 @@ export function createBus<E extends EventMap = Record<never, never>>(
     listener.off = () => void handlers.set(type, handlers.get(type)?.filter((h) => h !== listener) ?? []);
     handlers.set(type, [...(handlers.get(type) ?? []), listener]);
     return listener;
+  }
+
+  function assertHandler(handler: unknown): void {
+    if (typeof handler !== 'function') configError('handler must be a function');
   }
 
   const bus = {
@@ -144,7 +147,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
       const value = check(type, data);
       if (value !== data && value instanceof Promise) {
         value.catch(() => undefined);
-        configError(`the schema of "${type}" validates asynchronously: use publish()`);
+        configError(`"${type}" has an asynchronous schema: use publish()`);
       }
       const envelope = envelopeOf(type, value, opts);
       transport?.publish(envelope).catch((error: unknown) => fail(error, envelope));
@@ -154,11 +157,12 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
     subscribe(type: string, handler: Handler<Envelope>, opts?: SubscribeOptions) {
       const group = opts?.group ?? transport?.group;
+      assertHandler(handler);
       if (group === undefined) return add(type, handler as AnyHandler).off;
-      if (typeof handler !== 'function' || typeof group !== 'string' || !group)
-        configError('handler must be a function and group a non-empty string');
+      if (typeof group !== 'string' || !group) configError('group must be a non-empty string');
       if (transport) {
-        const stop = transport.subscribe(type, group, async (envelope) => {
+        // Its stop resolves once in-flight handlers finished; the caller need not wait for it.
+        return transport.subscribe(type, group, async (envelope) => {
           await accept(envelope);
           try {
             await handler(envelope);
@@ -167,7 +171,6 @@ export function createBus<E extends EventMap = Record<never, never>>(
             throw error;
           }
         });
-        return () => void stop();
       }
       let dispatcher = handlers.get(type)?.find((h) => h.group === group);
       if (!dispatcher) {
@@ -188,32 +191,30 @@ export function createBus<E extends EventMap = Record<never, never>>(
     },
 
     once(type: string, handler: Handler<Envelope>) {
+      assertHandler(handler);
       return add(type, handler as AnyHandler, true).off;
     },
 
     waitFor(type: string, { filter, timeoutMs, signal }: WaitForOptions<Envelope> = {}) {
       return new Promise<Envelope>((resolve, reject) => {
-        let timer: unknown;
         const settle = (error: unknown, envelope?: Envelope) => {
           listener.off();
-          if (timer !== undefined) clock.clearTimeout(timer);
+          clock.clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           if (error) reject(error);
           else resolve(envelope as Envelope);
         };
         const onAbort = () => settle(abortErrorFrom(signal as AbortSignal));
-        if (signal?.aborted) return reject(abortErrorFrom(signal));
         const listener = add(type, (envelope) => {
           if (!filter || filter(envelope)) settle(undefined, envelope);
         });
-        if (timeoutMs !== undefined) {
-          timer = clock.setTimeout(
-            () => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-          keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
-        }
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const timer =
+          timeoutMs === undefined
+            ? undefined
+            : clock.setTimeout(() => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`)), timeoutMs);
+        keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort);
       });
     },
 

@@ -111,7 +111,7 @@ export function summary(error: IntegrationError): { name: string; message: strin
  * ```
  */
 export function isIntegrationError(value: unknown): value is IntegrationError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return (value as Record<symbol, unknown> | null | undefined)?.[BRAND] === true;
 }
 
 /** Builds a cross-realm guard that checks the brand and the error's `name`. */

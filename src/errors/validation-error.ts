@@ -22,11 +22,10 @@ export interface ValidationErrorOptions extends IntegrationErrorOptions {
  */
 export class ValidationError extends IntegrationError {
   override name = 'ValidationError';
-  readonly issues: ReadonlyArray<ValidationIssue>;
+  declare readonly issues: ReadonlyArray<ValidationIssue>;
   constructor(message: string, options: ValidationErrorOptions) {
-    const { issues, ...rest } = options;
-    super(message, { ...rest, retryable: false, code: rest.code ?? 'VALIDATION' });
-    this.issues = issues;
+    super(message, { ...options, retryable: false, code: options.code ?? 'VALIDATION' });
+    this.issues = options.issues;
   }
 }
 
