@@ -5,7 +5,7 @@ import { assertNumber, configError } from '../internal/config.js';
 import { errorInfo, redactMessage } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { validateWith } from '../internal/schema.js';
-import type { DeadLetter, DriverJob } from './driver.js';
+import type { AddedJob, DeadLetter, DriverJob } from './driver.js';
 import {
   assertQueueName,
   BASE_JOB_OPTIONS,
@@ -15,7 +15,7 @@ import {
   resolveSendOptions,
 } from './options.js';
 import { wrapHandler } from './run-handler.js';
-import type { Job, Queue, QueueMap, QueueOptions, SendOptions } from './types.js';
+import type { Job, Queue, QueueMap, QueueOptions, SendOptions, SendResult } from './types.js';
 
 const DRIVER_METHODS = ['add', 'process', 'deadLetters', 'retryDeadLetter', 'counts', 'pause', 'resume', 'close'];
 
@@ -48,6 +48,8 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
     configError('createQueue: driver must be a QueueDriver such as memoryDriver() or bullmqDriver({ connection })');
   }
   const clock = options.clock ?? systemClock;
+  // Delays and backoff waits of an in-process driver run on the queue's clock too.
+  if (options.clock !== undefined) driver.adoptClock?.(options.clock);
   const defaults = resolveJobOptions(options.defaultJob, BASE_JOB_OPTIONS, 'defaultJob');
   const schemas = (options.schemas ?? {}) as Record<string, StandardSchemaV1 | undefined>;
   if (typeof schemas !== 'object' || schemas === null) configError('schemas must be an object');
@@ -81,43 +83,38 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
 
   function build(queue: string, payload: unknown, o: ResolvedSendOptions): DriverJob {
     const json = toJson(payload, `queue ${queue} payload`);
-    const job: DriverJob = {
-      id: o.jobId ?? crypto.randomUUID(),
-      name: queue,
-      payload,
-      json,
-      attempts: o.attempts,
-      backoff: o.backoff,
-    };
+    const job: DriverJob = { name: queue, payload, json, attempts: o.attempts, backoff: o.backoff };
+    // Without a jobId the driver picks the id (BullMQ's counter keeps its keys short).
+    if (o.jobId !== undefined) job.id = o.jobId;
     if (o.delayMs !== undefined) job.delayMs = o.delayMs;
     if (o.priority !== undefined) job.priority = o.priority;
     if (o.timeoutMs !== undefined) job.timeoutMs = o.timeoutMs;
     return job;
   }
 
-  function announce(job: DriverJob): void {
-    if (!bus && !logger) return;
-    const data: { queue: string; jobId: string; delayMs?: number } = { queue: job.name, jobId: job.id };
-    if (job.delayMs !== undefined) data.delayMs = job.delayMs;
-    bus?.emit('queue.enqueued', data);
-    logger?.debug(data, 'queue job enqueued');
+  /** Publishes `queue.enqueued` for a job the driver stored (a de-duplicated send stored nothing). */
+  function announce(job: DriverJob, added: AddedJob | undefined): SendResult {
+    if (!added) throw new Error(`queue driver ${driver.kind} reported fewer jobs than it was given`);
+    if (added.enqueued && (bus || logger)) {
+      const data: { queue: string; jobId: string; delayMs?: number } = { queue: job.name, jobId: added.id };
+      if (job.delayMs !== undefined) data.delayMs = job.delayMs;
+      bus?.emit('queue.enqueued', data);
+      logger?.debug(data, 'queue job enqueued');
+    }
+    return added;
   }
 
-  async function enqueue(jobs: DriverJob[]): Promise<Array<{ id: string }>> {
+  async function enqueue(jobs: DriverJob[]): Promise<SendResult[]> {
     assertOpen();
-    await driver.add(jobs);
-    for (const job of jobs) announce(job);
-    return jobs.map((job) => ({ id: job.id }));
+    const added = await driver.add(jobs);
+    return jobs.map((job, i) => announce(job, added[i]));
   }
 
-  function sendNow(job: DriverJob): Promise<{ id: string }> {
-    return driver.add([job]).then(() => {
-      announce(job);
-      return { id: job.id };
-    });
+  function sendNow(job: DriverJob): Promise<SendResult> {
+    return driver.add([job]).then((added) => announce(job, added[0]));
   }
 
-  async function sendLater(prepared: Promise<DriverJob>): Promise<{ id: string }> {
+  async function sendLater(prepared: Promise<DriverJob>): Promise<SendResult> {
     const job = await prepared;
     assertOpen();
     return sendNow(job);

@@ -1,9 +1,13 @@
 import type { Backoff } from '../policies/backoff.js';
+import type { Clock } from '../types.js';
 
 /** A job as the core hands it to a driver: validated, serialisable, with its retry settings. */
 export interface DriverJob {
-  /** The job id: the caller's `jobId` or a generated UUID. */
-  id: string;
+  /**
+   * The caller's `jobId` (a de-duplication key). Absent when the caller gave none: the driver
+   * assigns an id (BullMQ its counter, which keeps keys short; memory a UUID).
+   */
+  id?: string;
   /** The queue's name. */
   name: string;
   /** The payload, already checked to be JSON-serialisable. */
@@ -20,6 +24,17 @@ export interface DriverJob {
   priority?: number;
   /** Per-try time limit in ms, enforced by the core. */
   timeoutMs?: number;
+}
+
+/** What a driver reports for each job it was given, in order. */
+export interface AddedJob {
+  /** The job's id: the caller's `jobId`, or the one the driver assigned. */
+  id: string;
+  /**
+   * False when the driver already held a job with this `jobId` (waiting, delayed, active or
+   * retained after finishing) and so stored nothing.
+   */
+  enqueued: boolean;
 }
 
 /** What a driver passes to the core's handler for one try. */
@@ -97,14 +112,18 @@ export interface DriverProcessOptions {
  * @example
  * ```ts
  * const driver: QueueDriver = memoryDriver();
- * await driver.add([{ id: 'j1', name: 'ai_tasks', payload: {}, json: '{}', attempts: 1, backoff: constant(0) }]);
+ * const [added] = await driver.add([{ id: 'j1', name: 'ai_tasks', payload: {}, json: '{}', attempts: 1, backoff: constant(0) }]);
+ * added; // { id: 'j1', enqueued: true }
  * ```
  */
 export interface QueueDriver {
   /** Driver name, for logs (`'memory'`, `'bullmq'`). */
   readonly kind: string;
-  /** Enqueues jobs atomically where the backend allows; a known `id` is not enqueued twice. */
-  add(jobs: DriverJob[]): Promise<void>;
+  /**
+   * Enqueues jobs atomically where the backend allows and reports, per job and in order, its id
+   * and whether it was enqueued: a job whose `id` the driver still holds is not stored twice.
+   */
+  add(jobs: DriverJob[]): Promise<AddedJob[]>;
   /** Starts consuming `queue` with `handler`; at most one processor per queue and driver. */
   process(queue: string, handler: (run: DriverRun) => Promise<void>, options: DriverProcessOptions): Promise<void>;
   /** Oldest dead letters first, at most `limit`. */
@@ -119,4 +138,10 @@ export interface QueueDriver {
   resume(queue: string): Promise<void>;
   /** Stops taking new jobs; waits for active ones when `drain`, aborts them otherwise. */
   close(options: { drain: boolean }): Promise<void>;
+  /**
+   * Called by `createQueue` with its `clock` option, before any job is added. A driver that
+   * times delays, backoff waits and rate-limit windows in-process (`memoryDriver`) runs them on
+   * it; a driver whose timers live in its backend (BullMQ, in Redis) leaves this out.
+   */
+  adoptClock?(clock: Clock): void;
 }

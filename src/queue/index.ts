@@ -15,6 +15,7 @@
 export { createQueue } from './create-queue.js';
 export { deadLetterError } from './dead-letter-error.js';
 export type {
+  AddedJob,
   DeadLetter,
   DeadLetterError,
   DriverJob,
@@ -25,4 +26,13 @@ export type {
   QueueRateLimit,
 } from './driver.js';
 export { type MemoryDriverOptions, memoryDriver } from './memory-driver.js';
-export type { Job, JobOptions, ProcessOptions, Queue, QueueMap, QueueOptions, SendOptions } from './types.js';
+export type {
+  Job,
+  JobOptions,
+  ProcessOptions,
+  Queue,
+  QueueMap,
+  QueueOptions,
+  SendOptions,
+  SendResult,
+} from './types.js';

@@ -5,24 +5,42 @@ import { assertNumber, configError } from '../internal/config.js';
 import { backoffDelay } from '../policies/backoff.js';
 import type { Clock } from '../types.js';
 import { deadLetterError } from './dead-letter-error.js';
-import type { DeadLetter, DriverJob, DriverProcessOptions, DriverRun, QueueCounts, QueueDriver } from './driver.js';
+import type {
+  AddedJob,
+  DeadLetter,
+  DriverJob,
+  DriverProcessOptions,
+  DriverRun,
+  QueueCounts,
+  QueueDriver,
+} from './driver.js';
+import { RateWindow } from './memory/rate-window.js';
+import { keepNewest, keepNewestId, RecentIds } from './memory/retention.js';
 import { Run, RunSignals } from './run-signals.js';
 
 /** Options of {@link memoryDriver}. */
 export interface MemoryDriverOptions {
-  /** Time source for delays, backoff waits and the processors' `rateLimit` windows. @default systemClock */
+  /**
+   * Time source for delays, backoff waits and the processors' `rateLimit` windows. Without it
+   * the driver runs on `createQueue`'s `clock` (or the system clock when neither is given).
+   * @default the queue's clock
+   */
   clock?: Clock;
   /** Completed jobs remembered per queue (for `jobId` de-duplication and counts). @default 1000 */
   keepCompleted?: number;
   /** Jobs that exhausted their attempts remembered per queue. @default 1000 */
   keepFailed?: number;
+  /**
+   * Dead letters kept per queue; past it the oldest is dropped (memory is bounded; the BullMQ
+   * driver keeps them all in Redis). @default 1000
+   */
+  keepDeadLetters?: number;
 }
-
-const RESOLVED: Promise<void> = Promise.resolve();
 
 type State = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
 
 interface Entry {
+  id: string;
   job: DriverJob;
   state: State;
   /** Tries finished so far. */
@@ -31,7 +49,6 @@ interface Entry {
 }
 
 interface Lane {
-  name: string;
   entries: Map<string, Entry>;
   /** Jobs ready to run, highest priority first, in arrival order within a priority. */
   ready: Entry[];
@@ -43,38 +60,33 @@ interface Lane {
   handler: ((run: DriverRun) => Promise<void>) | undefined;
   hooks: DriverProcessOptions | undefined;
   paused: boolean;
-  /** Ids of completed jobs, oldest first, from index `completedFrom` on. */
-  completed: string[];
-  completedFrom: number;
+  completed: RecentIds;
   failed: Set<string>;
   dead: Map<string, { letter: DeadLetter; job: DriverJob }>;
-  /** Rate limit state: starts counted in the current window of `clock`. */
   limit: RateWindow | undefined;
-}
-
-interface RateWindow {
-  max: number;
-  durationMs: number;
-  windowStart: number;
-  started: number;
-  timer: unknown;
 }
 
 /**
  * An in-process queue driver: per queue name a priority line of ready jobs with a concurrency
  * limit (p-queue's model, without its per-job promises and events), delays, backoff waits and
- * rate-limit windows on `unref`'d timers of `clock`, dead letters in memory. Jobs live and die with the
- * process: use `bullmqDriver` when jobs must survive a restart or be shared by processes.
+ * rate-limit windows on `unref`'d timers of `clock`, dead letters in memory (the newest
+ * `keepDeadLetters`). Jobs live and die with the process: use `bullmqDriver` when jobs must
+ * survive a restart or be shared by processes.
  *
  * @example
  * ```ts
- * const queue = createQueue<{ voice_tasks: { callId: string } }>({ driver: memoryDriver() });
+ * const queue = createQueue<{ voice_tasks: { callId: string } }>({ driver: memoryDriver({ keepDeadLetters: 500 }) });
  * ```
  */
 export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
-  const clock = options.clock ?? systemClock;
-  const keepCompleted = assertNumber('memoryDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true });
-  const keepFailed = assertNumber('memoryDriver.keepFailed', options.keepFailed ?? 1000, { integer: true });
+  let clock = options.clock ?? systemClock;
+  /** Set once a clock is fixed: given here, or adopted from the first `createQueue` that has one. */
+  let clockFixed = options.clock !== undefined;
+  const keep = (name: keyof MemoryDriverOptions) =>
+    assertNumber(`memoryDriver.${name}`, options[name] ?? 1000, { integer: true });
+  const keepCompleted = keep('keepCompleted');
+  const keepFailed = keep('keepFailed');
+  const keepDeadLetters = keep('keepDeadLetters');
   const lanes = new Map<string, Lane>();
   // Per-try signals, created on demand; the only driver-side abort is closing without draining.
   const signals = new RunSignals();
@@ -84,7 +96,6 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     let found = lanes.get(name);
     if (!found) {
       found = {
-        name,
         entries: new Map(),
         ready: [],
         running: 0,
@@ -93,8 +104,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         handler: undefined,
         hooks: undefined,
         paused: false,
-        completed: [],
-        completedFrom: 0,
+        completed: new RecentIds(keepCompleted),
         failed: new Set(),
         dead: new Map(),
         limit: undefined,
@@ -102,28 +112,6 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       lanes.set(name, found);
     }
     return found;
-  }
-
-  /** Remembers a completed job, forgetting the oldest beyond `keepCompleted` (no Set: a queue of ids). */
-  function done(l: Lane, id: string): void {
-    const ids = l.completed;
-    ids.push(id);
-    if (ids.length - l.completedFrom > keepCompleted) {
-      l.entries.delete(ids[l.completedFrom++] as string);
-      if (l.completedFrom > 1024 && l.completedFrom * 2 > ids.length) {
-        l.completed = ids.slice(l.completedFrom);
-        l.completedFrom = 0;
-      }
-    }
-  }
-
-  function remember(l: Lane, set: Set<string>, id: string, keep: number): void {
-    set.add(id);
-    while (set.size > keep) {
-      const oldest = set.values().next().value as string;
-      set.delete(oldest);
-      l.entries.delete(oldest);
-    }
   }
 
   /** BullMQ's order: unprioritised jobs first, then priority 1, 2, ... */
@@ -150,38 +138,17 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
 
   /** Starts ready jobs while the lane has a processor, free slots and rate-limit room. */
   function pump(l: Lane): void {
-    while (l.handler && !l.paused && !closed && l.running < l.concurrency && l.ready.length && admit(l)) {
+    while (
+      l.handler &&
+      !l.paused &&
+      !closed &&
+      l.running < l.concurrency &&
+      l.ready.length &&
+      (!l.limit || l.limit.admit(clock, () => pump(l)))
+    ) {
       l.running++;
       run(l, l.ready.shift() as Entry);
     }
-  }
-
-  /**
-   * Counts a start against the lane's rate limit (fixed windows on `clock`, like p-queue's
-   * `intervalCap` but on the injected clock). Returns false when the window is spent: the job
-   * goes back in line and the lane holds until the next window.
-   */
-  function admit(l: Lane): boolean {
-    const limit = l.limit;
-    if (!limit) return true;
-    const now = clock.now();
-    if (now - limit.windowStart >= limit.durationMs) {
-      limit.windowStart = now;
-      limit.started = 0;
-    }
-    if (limit.started < limit.max) {
-      limit.started++;
-      return true;
-    }
-    // The window is spent: try again when it ends.
-    limit.timer ??= clock.setTimeout(
-      () => {
-        limit.timer = undefined;
-        pump(l);
-      },
-      Math.max(0, limit.windowStart + limit.durationMs - now),
-    );
-    return false;
   }
 
   function later(l: Lane, entry: Entry, ms: number): void {
@@ -210,7 +177,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     let result: Promise<void>;
     let tried: Run | undefined;
     try {
-      tried = new Run(signals, job.id, job.name, JSON.parse(job.json), entry.made + 1, job.attempts, job.timeoutMs);
+      tried = new Run(signals, entry.id, job.name, JSON.parse(job.json), entry.made + 1, job.attempts, job.timeoutMs);
       result = handler(tried);
     } catch (error) {
       tried?.release();
@@ -234,11 +201,12 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
   /** Frees the slot of a finished try, then completes, retries or dead-letters the job. */
   function finish(l: Lane, entry: Entry, failed: boolean, failure: unknown): void {
     free(l);
-    const { job } = entry;
+    const { job, id } = entry;
     const attempt = ++entry.made;
     if (!failed) {
       entry.state = 'completed';
-      done(l, job.id);
+      const dropped = l.completed.push(id);
+      if (dropped !== undefined) l.entries.delete(dropped);
       return;
     }
     if (attempt < job.attempts) {
@@ -248,16 +216,16 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       return;
     }
     entry.state = 'failed';
-    remember(l, l.failed, job.id, keepFailed);
+    keepNewestId(l.failed, id, keepFailed, (oldest) => l.entries.delete(oldest));
     const letter: DeadLetter = {
-      id: job.id,
+      id,
       queue: job.name,
       payload: JSON.parse(job.json),
       attempts: attempt,
       error: deadLetterError(failure),
       failedAt: clock.now(),
     };
-    l.dead.set(job.id, { letter, job });
+    keepNewest(l.dead, id, { letter, job }, keepDeadLetters);
     try {
       l.hooks?.onDeadLettered(letter);
     } catch {
@@ -270,15 +238,21 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
 
     add(jobs) {
       if (closed) return Promise.reject(new AbortError('the queue driver is closed'));
+      const added: AddedJob[] = [];
       for (const job of jobs) {
         const l = lane(job.name);
-        if (l.entries.has(job.id)) continue;
-        const entry: Entry = { job, state: 'waiting', made: 0 };
-        l.entries.set(job.id, entry);
+        const id = job.id ?? crypto.randomUUID();
+        if (l.entries.has(id)) {
+          added.push({ id, enqueued: false });
+          continue;
+        }
+        const entry: Entry = { id, job, state: 'waiting', made: 0 };
+        l.entries.set(id, entry);
+        added.push({ id, enqueued: true });
         if (job.delayMs) later(l, entry, job.delayMs);
         else ready(l, entry);
       }
-      return RESOLVED;
+      return Promise.resolve(added);
     },
 
     async process(queue, handler, processOptions) {
@@ -288,9 +262,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       const { concurrency, rateLimit } = processOptions;
       l.handler = handler;
       l.hooks = processOptions;
-      l.limit = rateLimit
-        ? { ...rateLimit, windowStart: Number.NEGATIVE_INFINITY, started: 0, timer: undefined }
-        : undefined;
+      l.limit = rateLimit ? new RateWindow(rateLimit) : undefined;
       l.concurrency = concurrency;
       pump(l);
     },
@@ -313,7 +285,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       const entry = l.entries.get(jobId);
       if (entry && entry.state !== 'failed') return; // re-sent meanwhile: that job already runs
       l.failed.delete(jobId);
-      const fresh: Entry = { job: { ...dead.job, delayMs: 0 }, state: 'waiting', made: 0 };
+      const fresh: Entry = { id: jobId, job: dead.job, state: 'waiting', made: 0 };
       l.entries.set(jobId, fresh);
       ready(l, fresh);
     },
@@ -323,7 +295,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       const l = lanes.get(queue);
       if (!l) return counts;
       for (const { state } of l.entries.values()) if (state !== 'completed' && state !== 'failed') counts[state]++;
-      counts.completed = l.completed.length - l.completedFrom;
+      counts.completed = l.completed.size;
       counts.failed = l.failed.size;
       counts.dead = l.dead.size;
       return counts;
@@ -339,11 +311,21 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
       pump(l);
     },
 
+    adoptClock(queueClock) {
+      if (queueClock === clock) return;
+      // Timers already set on one clock cannot move to another.
+      if (clockFixed || lanes.size > 0) {
+        configError('memoryDriver already runs on another clock: give the same clock to createQueue and memoryDriver');
+      }
+      clock = queueClock;
+      clockFixed = true;
+    },
+
     async close({ drain }) {
       closed = true;
       for (const l of lanes.values()) {
         for (const entry of l.entries.values()) if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
-        if (l.limit?.timer !== undefined) clock.clearTimeout(l.limit.timer);
+        l.limit?.stop(clock);
       }
       if (!drain) {
         signals.abortAll(new AbortError('the queue was closed without draining'));

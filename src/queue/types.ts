@@ -22,8 +22,28 @@ export interface SendOptions extends JobOptions {
   delayMs?: number;
   /** 1 (first) to 2,097,152 (last); jobs without one run before prioritised jobs. */
   priority?: number;
-  /** De-duplication key: a second `send` with an id the queue still holds enqueues nothing. */
+  /**
+   * De-duplication key: a second `send` with an id the queue still holds enqueues nothing (it
+   * resolves `{ id, enqueued: false }` and publishes no `queue.enqueued`). Without one, the
+   * driver assigns the id.
+   */
   jobId?: string;
+}
+
+/**
+ * What `send` resolves (and `sendMany` per job): the job's id, and whether this call enqueued
+ * it. `enqueued` is false when the `jobId` was already held (a de-duplicated send): `id` is
+ * then the held job's id and nothing new will run.
+ *
+ * @example
+ * ```ts
+ * const first = await queue.send('voice_tasks', { callId: 'c_1' }, { jobId: 'call-c_1' }); // { id: 'call-c_1', enqueued: true }
+ * const again = await queue.send('voice_tasks', { callId: 'c_1' }, { jobId: 'call-c_1' }); // { id: 'call-c_1', enqueued: false }
+ * ```
+ */
+export interface SendResult {
+  id: string;
+  enqueued: boolean;
 }
 
 /** What a handler receives for one try of a job. */
@@ -53,7 +73,12 @@ export interface QueueOptions<Q extends QueueMap> {
   /** Receives `queue.enqueued`, `queue.completed`, `queue.failed`, `queue.dead_lettered`. */
   bus?: EventSink;
   logger?: Logger;
-  /** Measures handler durations. @default systemClock */
+  /**
+   * Measures handler durations and time limits. It is also handed to the driver
+   * (`QueueDriver.adoptClock`): `memoryDriver` then runs delays, backoff waits and rate-limit
+   * windows on it, so a test clock from `@wawagot/integrations/testing` drives them.
+   * @default systemClock
+   */
   clock?: Clock;
   /** Standard Schemas per queue: `send` validates before enqueueing, `process` before handling. */
   schemas?: { [K in keyof Q]?: StandardSchemaV1<unknown, Q[K]> };
@@ -71,13 +96,16 @@ export interface QueueOptions<Q extends QueueMap> {
  * ```
  */
 export interface Queue<Q extends QueueMap> {
-  /** Validates and enqueues one job; resolves once the driver has stored it. */
-  send<K extends keyof Q & string>(queue: K, payload: Q[K], options?: SendOptions): Promise<{ id: string }>;
+  /**
+   * Validates and enqueues one job; resolves once the driver has stored it, with `enqueued:
+   * false` when its `jobId` was already held (then nothing is stored and no event published).
+   */
+  send<K extends keyof Q & string>(queue: K, payload: Q[K], options?: SendOptions): Promise<SendResult>;
   /** Validates every payload first, then enqueues all of them (nothing when one is invalid). */
   sendMany<K extends keyof Q & string>(
     queue: K,
     jobs: ReadonlyArray<{ payload: Q[K]; options?: SendOptions }>,
-  ): Promise<Array<{ id: string }>>;
+  ): Promise<SendResult[]>;
   /** Starts consuming `queue`. A throwing handler is retried, then dead-lettered. */
   process<K extends keyof Q & string>(
     queue: K,

@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { constant, exponential } from '../../src/policies/backoff.js';
 import { backoffStrategy, bullBackoff, EXPONENTIAL, toBullJob } from '../../src/queue/bullmq/job-data.js';
 
+const retention = (completed: number, failed: number) => ({
+  removeOnComplete: { count: completed },
+  removeOnFail: { count: failed },
+});
+
 describe('BullMQ job mapping', () => {
   it('maps constant backoff to BullMQ fixed and exponential to the custom strategy', () => {
     expect(bullBackoff(constant(250))).toEqual({ type: 'fixed', delay: 250 });
     expect(bullBackoff(exponential())).toEqual({ type: EXPONENTIAL });
     const plain = { id: 'j', name: 'q', payload: 1, json: '1', attempts: 2, backoff: constant(0) };
-    expect(toBullJob(plain, { keepCompleted: 1, keepFailed: 1 }).opts.backoff).toBeUndefined();
+    expect(toBullJob(plain, retention(1, 1)).opts.backoff).toBeUndefined();
   });
 
   it('replays exponential({ initial, factor, max, jitter }) exactly', () => {
@@ -37,11 +42,12 @@ describe('BullMQ job mapping', () => {
         priority: 2,
         timeoutMs: 1_000,
       },
-      { keepCompleted: 10, keepFailed: 20 },
+      retention(10, 20),
+      'tag-1',
     );
     expect(mapped).toEqual({
       name: 'ai_tasks',
-      data: { payload: { prompt: 'x' }, backoff: exponential({ initial: 10 }), timeoutMs: 1_000 },
+      data: { payload: { prompt: 'x' }, backoff: exponential({ initial: 10 }), timeoutMs: 1_000, tag: 'tag-1' },
       opts: {
         jobId: 'j_1',
         attempts: 3,
@@ -52,5 +58,11 @@ describe('BullMQ job mapping', () => {
         removeOnFail: { count: 20 },
       },
     });
+  });
+
+  it('leaves the id to BullMQ when the caller gave none', () => {
+    const mapped = toBullJob({ name: 'q', payload: 1, attempts: 1, backoff: constant(0) }, retention(1, 1));
+    expect(mapped.opts).not.toHaveProperty('jobId');
+    expect(mapped.data).toEqual({ payload: 1 });
   });
 });

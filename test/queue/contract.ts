@@ -213,7 +213,11 @@ export function queueContract(setup: ContractSetup): void {
       calls++;
       if (!healed) throw new IntegrationError('carrier refused the call', { code: 'INVALID_RESPONSE' });
     });
-    const { id } = await queue.send('voice_tasks', { callId: 'c_1' }, { attempts: 3, backoff: constant(5) });
+    const { id } = await queue.send(
+      'voice_tasks',
+      { callId: 'c_1' },
+      { jobId: 'call-c_1', attempts: 3, backoff: constant(5) },
+    );
     await until(() => of('queue.dead_lettered').length === 1, 10_000, 'dead letter');
     expect(calls).toBe(3);
     expect(of('queue.dead_lettered')[0]).toEqual({
@@ -235,8 +239,9 @@ export function queueContract(setup: ContractSetup): void {
     expect(await queue.counts('voice_tasks')).toMatchObject({ dead: 1, failed: 1, waiting: 0, active: 0 });
 
     // While the failed job is retained, its id still de-duplicates.
-    await queue.send('voice_tasks', { callId: 'c_1' }, { jobId: id });
+    expect(await queue.send('voice_tasks', { callId: 'c_1' }, { jobId: id })).toEqual({ id, enqueued: false });
     expect(await queue.counts('voice_tasks')).toMatchObject({ waiting: 0, delayed: 0, dead: 1 });
+    expect(of('queue.enqueued')).toHaveLength(1);
 
     healed = true;
     await queue.retryDeadLetter('voice_tasks', id);
@@ -288,22 +293,67 @@ export function queueContract(setup: ContractSetup): void {
   it('enqueues a jobId once, whether sent twice or twice in one batch', async () => {
     const { queue, of } = make();
     const payloads: string[] = [];
-    await queue.send('ai_tasks', { prompt: 'first' }, { jobId: 'evt_1' });
-    await queue.send('ai_tasks', { prompt: 'second' }, { jobId: 'evt_1' });
-    await queue.sendMany('ai_tasks', [
+    expect(await queue.send('ai_tasks', { prompt: 'first' }, { jobId: 'evt_1' })).toEqual({
+      id: 'evt_1',
+      enqueued: true,
+    });
+    expect(await queue.send('ai_tasks', { prompt: 'second' }, { jobId: 'evt_1' })).toEqual({
+      id: 'evt_1',
+      enqueued: false,
+    });
+    const batch = await queue.sendMany('ai_tasks', [
       { payload: { prompt: 'third' }, options: { jobId: 'evt_2' } },
       { payload: { prompt: 'fourth' }, options: { jobId: 'evt_2' } },
+      { payload: { prompt: 'fifth' }, options: { jobId: 'evt_1' } },
+      { payload: { prompt: 'sixth' } },
     ]);
-    expect((await queue.counts('ai_tasks')).waiting).toBe(2);
+    expect(batch.slice(0, 3)).toEqual([
+      { id: 'evt_2', enqueued: true },
+      { id: 'evt_2', enqueued: false },
+      { id: 'evt_1', enqueued: false },
+    ]);
+    expect(batch[3]).toMatchObject({ enqueued: true });
+    // Only the jobs actually stored are announced.
+    expect(of('queue.enqueued').map((e) => e.jobId)).toEqual(['evt_1', 'evt_2', batch[3]?.id]);
+    expect((await queue.counts('ai_tasks')).waiting).toBe(3);
     await queue.process('ai_tasks', (job) => {
       payloads.push(job.payload.prompt);
     });
-    await until(() => of('queue.completed').length === 2, 10_000, 'two completions');
+    await until(() => of('queue.completed').length === 3, 10_000, 'three completions');
     await pass(100);
-    expect(payloads.sort()).toEqual(['first', 'third']);
-    await queue.send('ai_tasks', { prompt: 'again' }, { jobId: 'evt_1' });
+    expect(payloads.sort()).toEqual(['first', 'sixth', 'third']);
+    // A completed job is retained (keepCompleted), so its id still de-duplicates.
+    expect(await queue.send('ai_tasks', { prompt: 'again' }, { jobId: 'evt_1' })).toEqual({
+      id: 'evt_1',
+      enqueued: false,
+    });
     await pass(100);
-    expect(payloads).toHaveLength(2);
+    expect(payloads).toHaveLength(3);
+    expect(of('queue.enqueued')).toHaveLength(3);
+  });
+
+  it('gives each job sent without a jobId its own id, valid for dead letters and retries', async () => {
+    const { queue, of } = make();
+    const sent = await queue.sendMany('voice_tasks', [{ payload: { callId: 'a' } }, { payload: { callId: 'b' } }]);
+    const single = await queue.send('voice_tasks', { callId: 'c' });
+    const ids = [...sent, single].map((s) => s.id);
+    expect(new Set(ids).size).toBe(3);
+    expect([...sent, single].every((s) => s.enqueued)).toBe(true);
+    let healed = false;
+    await queue.process('voice_tasks', (job) => {
+      if (!healed && job.payload.callId === 'b') throw new Error('busy');
+    });
+    await until(() => of('queue.dead_lettered').length === 1, 10_000, 'dead letter');
+    expect((await queue.deadLetters('voice_tasks')).map((l) => l.id)).toEqual([ids[1]]);
+    healed = true;
+    await queue.retryDeadLetter('voice_tasks', ids[1] as string);
+    await until(() => of('queue.completed').length === 3, 10_000, 'completion after retry');
+    expect(
+      of('queue.completed')
+        .map((e) => e.jobId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(await queue.deadLetters('voice_tasks')).toEqual([]);
   });
 
   it('runs prioritised jobs in priority order, unprioritised ones first', async () => {

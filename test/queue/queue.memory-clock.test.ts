@@ -143,8 +143,87 @@ describe('memoryDriver on a test clock', () => {
     await queue.close();
   });
 
+  it("runs delays and backoff waits on createQueue's clock when the driver was given none", async () => {
+    const clock = createTestClock();
+    const runs: number[] = [];
+    const queue = createQueue<Queues>({
+      driver: memoryDriver(),
+      clock,
+      defaultJob: { attempts: 2, backoff: constant(600_000) },
+    });
+    let failOnce = true;
+    await queue.process('knowledge_updates', () => {
+      runs.push(clock.now());
+      if (failOnce) {
+        failOnce = false;
+        throw new Error('index offline');
+      }
+    });
+    const start = clock.now();
+    await queue.send('knowledge_updates', { docId: 'd_1' }, { delayMs: 86_400_000 });
+    await flush();
+    expect(runs).toEqual([]);
+    expect((await queue.counts('knowledge_updates')).delayed).toBe(1);
+    await clock.advance(86_400_000);
+    await flush();
+    expect(runs).toEqual([start + 86_400_000]);
+    await clock.advance(600_000);
+    await flush();
+    expect(runs).toEqual([start + 86_400_000, start + 87_000_000]);
+    expect((await queue.counts('knowledge_updates')).completed).toBe(1);
+    await queue.close();
+  });
+
+  it('refuses a queue clock that differs from the one the driver already runs on', () => {
+    const own = createTestClock();
+    expect(() => createQueue<Queues>({ driver: memoryDriver({ clock: own }), clock: createTestClock() })).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }),
+    );
+    expect(() => createQueue<Queues>({ driver: memoryDriver({ clock: own }), clock: own })).not.toThrow();
+    const shared = memoryDriver();
+    createQueue<Queues>({ driver: shared, clock: own });
+    expect(() => createQueue<Queues>({ driver: shared, clock: createTestClock() })).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }),
+    );
+  });
+
+  it('keeps the newest keepDeadLetters dead letters, dropping the oldest first', async () => {
+    const queue = createQueue<Queues>({ driver: memoryDriver({ keepDeadLetters: 2 }) });
+    await queue.process('knowledge_updates', (job) => {
+      throw new Error(`refused ${job.payload.docId}`);
+    });
+    for (const docId of ['a', 'b', 'c']) await queue.send('knowledge_updates', { docId }, { jobId: docId });
+    for (let i = 0; i < 20 && (await queue.counts('knowledge_updates')).failed < 3; i++) await flush();
+    expect((await queue.deadLetters('knowledge_updates')).map((l) => l.id)).toEqual(['b', 'c']);
+    expect((await queue.counts('knowledge_updates')).dead).toBe(2);
+    await expect(queue.retryDeadLetter('knowledge_updates', 'a')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await queue.close();
+  });
+
+  it('keeps 1,000 dead letters per queue by default', async () => {
+    const queue = createQueue<Queues>({ driver: memoryDriver() });
+    await queue.process(
+      'knowledge_updates',
+      () => {
+        throw new Error('refused');
+      },
+      { concurrency: 100 },
+    );
+    await queue.sendMany(
+      'knowledge_updates',
+      Array.from({ length: 1_005 }, (_, i) => ({ payload: { docId: `d${i}` }, options: { jobId: `d${i}` } })),
+    );
+    for (let i = 0; i < 50 && (await queue.counts('knowledge_updates')).failed < 1_000; i++) await flush();
+    expect((await queue.counts('knowledge_updates')).dead).toBe(1_000);
+    const letters = await queue.deadLetters('knowledge_updates', { limit: 10_000 });
+    expect(letters[0]?.id).toBe('d5');
+    expect(letters.at(-1)?.id).toBe('d1004');
+    await queue.close();
+  });
+
   it('rejects bad driver options with CONFIG', () => {
     expect(() => memoryDriver({ keepCompleted: -1 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     expect(() => memoryDriver({ keepFailed: 1.5 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => memoryDriver({ keepDeadLetters: -1 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
   });
 });

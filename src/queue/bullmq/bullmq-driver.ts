@@ -3,7 +3,7 @@ import { AbortError } from '../../errors/abort-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
 import { errorInfo } from '../../internal/error-info.js';
 import type { Logger } from '../../types.js';
-import type { DriverProcessOptions, DriverRun, QueueCounts, QueueDriver } from '../driver.js';
+import type { AddedJob, DriverJob, DriverProcessOptions, DriverRun, QueueCounts, QueueDriver } from '../driver.js';
 import { Run, RunSignals } from '../run-signals.js';
 import { deadQueueName, listDeadLetters, putDeadLetter, retryDeadLetter } from './dead-letters.js';
 import { backoffStrategy, type Retention, type StoredData, toBullJob } from './job-data.js';
@@ -14,7 +14,10 @@ export interface BullmqDriverOptions {
   connection: ConnectionOptions;
   /** Redis key prefix of every queue. @default 'bull' */
   prefix?: string;
-  /** Completed jobs kept per queue (for `jobId` de-duplication and counts). @default 1000 */
+  /**
+   * Completed jobs kept per queue (for `jobId` de-duplication and counts). Jobs sent without a
+   * `jobId` get BullMQ's own ids (`'1'`, `'2'`, ...). @default 1000
+   */
   keepCompleted?: number;
   /** Jobs that exhausted their attempts kept in the main queue. @default 1000 */
   keepFailed?: number;
@@ -63,8 +66,10 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     configError('bullmqDriver: prefix must be a non-empty string');
   }
   const retention: Retention = {
-    keepCompleted: assertNumber('bullmqDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true }),
-    keepFailed: assertNumber('bullmqDriver.keepFailed', options.keepFailed ?? 1000, { integer: true }),
+    removeOnComplete: {
+      count: assertNumber('bullmqDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true }),
+    },
+    removeOnFail: { count: assertNumber('bullmqDriver.keepFailed', options.keepFailed ?? 1000, { integer: true }) },
   };
   // Capped at the largest timer delay: a longer one fires after 1 ms (a stalled-check storm).
   const lockDuration = assertNumber('bullmqDriver.lockDurationMs', options.lockDurationMs ?? 30_000, {
@@ -160,6 +165,25 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     return worker;
   }
 
+  /**
+   * For each job sent with a caller's jobId, whether this send stored it: BullMQ returns the id
+   * either way, so read back the tag each send put in its data (one round trip, only for
+   * de-duplicable jobs). A job already finished and trimmed counts as stored by this send.
+   */
+  async function storedByThisSend(queue: Queue, list: ReturnType<typeof toBullJob>[]): Promise<boolean[]> {
+    const tagged = list.filter((job) => job.data.tag !== undefined);
+    if (tagged.length === 0) return [];
+    const client = await queue.client;
+    // Sent together: one round trip.
+    const replies = await Promise.all(tagged.map((job) => client.hget(queue.toKey(job.opts.jobId as string), 'data')));
+    let n = 0;
+    return list.map((job) => {
+      if (job.data.tag === undefined) return true;
+      const data = replies[n++];
+      return typeof data !== 'string' || data.includes(job.data.tag);
+    });
+  }
+
   function notify(o: DriverProcessOptions, letter: Parameters<DriverProcessOptions['onDeadLettered']>[0]): void {
     try {
       o.onDeadLettered(letter);
@@ -173,18 +197,33 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
 
     async add(jobs) {
       assertOpen();
-      const byQueue = new Map<string, ReturnType<typeof toBullJob>[]>();
-      for (const job of jobs) {
-        const list = byQueue.get(job.name) ?? [];
-        list.push(toBullJob(job, retention));
-        byQueue.set(job.name, list);
+      const added: AddedJob[] = new Array(jobs.length);
+      // Jobs grouped by queue, with their index in `jobs`.
+      const byQueue = new Map<string, { list: ReturnType<typeof toBullJob>[]; at: number[] }>();
+      for (let i = 0; i < jobs.length; i++) {
+        const job = jobs[i] as DriverJob;
+        let group = byQueue.get(job.name);
+        if (!group) {
+          group = { list: [], at: [] };
+          byQueue.set(job.name, group);
+        }
+        // A caller's jobId may be held already: tag the send to learn whether it stored the job.
+        group.list.push(toBullJob(job, retention, job.id === undefined ? undefined : crypto.randomUUID()));
+        group.at.push(i);
       }
-      for (const [name, list] of byQueue) {
+      for (const [name, { list, at }] of byQueue) {
         const { queue } = lane(name);
         const [first] = list;
-        if (list.length === 1 && first) await queue.add(first.name, first.data, first.opts);
-        else await queue.addBulk(list);
+        const stored =
+          list.length === 1 && first
+            ? [await queue.add(first.name, first.data, first.opts)]
+            : await queue.addBulk(list);
+        const enqueued = await storedByThisSend(queue, list);
+        for (let k = 0; k < at.length; k++) {
+          added[at[k] as number] = { id: stored[k]?.id as string, enqueued: enqueued[k] !== false };
+        }
       }
+      return added;
     },
 
     async process(name, handler, o) {

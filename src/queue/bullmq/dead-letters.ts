@@ -1,9 +1,9 @@
-import type { Job as BullJob, Queue } from 'bullmq';
+import type { Job as BullJob, Queue, RedisClient } from 'bullmq';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import type { Backoff } from '../../policies/backoff.js';
 import { deadLetterError } from '../dead-letter-error.js';
 import type { DeadLetter, DeadLetterError } from '../driver.js';
-import { type Retention, type StoredData, toBullJob } from './job-data.js';
+import { isBullId, type Retention, type StoredData, toBullJob } from './job-data.js';
 
 /** A dead letter as stored in the `<queue>.dead` BullMQ queue (never processed). */
 interface StoredDeadLetter {
@@ -14,6 +14,49 @@ interface StoredDeadLetter {
   failedAt: number;
   /** What a retry needs to re-create the job if the main queue no longer holds it. */
   job: { attempts: number; backoff: Backoff; timeoutMs?: number; priority?: number };
+  /** Random per dead-lettering: a retry removes the letter only while it still holds this tag. */
+  tag?: string;
+}
+
+/**
+ * Replaces the data of a dead letter that exists (the job was dead-lettered again, e.g. right
+ * after a retry, before the retry removed the old letter). Returns 0 when there is none.
+ */
+const REPLACE = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'data', ARGV[1])
+return 1`;
+
+/**
+ * Removes a dead letter (a job that only ever sits in the dead-letter queue's wait list) if it
+ * still carries the tag a retry read: a letter replaced since is a newer failure and stays.
+ */
+const REMOVE_IF_TAGGED = `local data = redis.call('HGET', KEYS[1], 'data')
+if not data or not string.find(data, ARGV[1], 1, true) then return 0 end
+redis.call('LREM', KEYS[2], 0, ARGV[2])
+redis.call('LREM', KEYS[3], 0, ARGV[2])
+redis.call('DEL', KEYS[1], KEYS[4])
+return 1`;
+
+const defined = new WeakSet<object>();
+
+/** The dead-letter scripts, registered once per connection. */
+async function scriptsOf(dlq: Queue): Promise<RedisClient> {
+  const client = await dlq.client;
+  if (!defined.has(client)) {
+    client.defineCommand('wawagotReplaceDeadLetter', { numberOfKeys: 1, lua: REPLACE });
+    client.defineCommand('wawagotRemoveDeadLetter', { numberOfKeys: 4, lua: REMOVE_IF_TAGGED });
+    defined.add(client);
+  }
+  return client;
+}
+
+/**
+ * The id of a job's dead letter in the dead-letter queue: the job's own id, except for ids
+ * BullMQ assigned (integers, which BullMQ refuses as given ids): those get a form no caller's
+ * `jobId` can take (callers' ids have no `:`; BullMQ accepts ids of three `:`-separated parts).
+ */
+export function deadLetterId(jobId: string): string {
+  return isBullId(jobId) ? `auto:${jobId}:0` : jobId;
 }
 
 /** The dead-letter queue's name for `queue`. */
@@ -30,9 +73,10 @@ function backoffOf(job: BullJob): Backoff {
 }
 
 /**
- * Copies a job that spent its attempts into the dead-letter queue under the same id (so a
- * repeated call is a no-op) and returns the letter. Called before BullMQ marks the job failed,
- * so a crash in between re-runs the job rather than losing its dead letter.
+ * Copies a job that spent its attempts into the dead-letter queue under the same id and returns
+ * the letter; a letter already there under that id is replaced by this newer one. Called before
+ * BullMQ marks the job failed, so a crash in between re-runs the job rather than losing its
+ * dead letter.
  */
 export async function putDeadLetter(dlq: Queue, job: BullJob, error: unknown, attempts: number): Promise<DeadLetter> {
   const data = job.data as StoredData;
@@ -43,10 +87,15 @@ export async function putDeadLetter(dlq: Queue, job: BullJob, error: unknown, at
     error: deadLetterError(error),
     failedAt: Date.now(),
     job: { attempts: job.opts.attempts ?? 1, backoff: backoffOf(job) },
+    tag: crypto.randomUUID(),
   };
   if (data.timeoutMs !== undefined) stored.job.timeoutMs = data.timeoutMs;
   if (job.opts.priority) stored.job.priority = job.opts.priority;
-  await dlq.add('dead', stored, { jobId: job.id as string });
+  const key = deadLetterId(job.id as string);
+  const client = await scriptsOf(dlq);
+  // Replace first: `add` with a held id would keep the old letter and drop this one.
+  const replaced = await client.runCommand('wawagotReplaceDeadLetter', [dlq.toKey(key), JSON.stringify(stored)]);
+  if (replaced !== 1) await dlq.add('dead', stored, { jobId: key });
   return toLetter(job.id as string, stored);
 }
 
@@ -64,16 +113,23 @@ function toLetter(id: string, stored: StoredDeadLetter): DeadLetter {
 /** Oldest dead letters first. */
 export async function listDeadLetters(dlq: Queue, limit: number): Promise<DeadLetter[]> {
   const jobs = await dlq.getJobs(['wait', 'paused'], 0, limit - 1, true);
-  return jobs.map((job) => toLetter(job.id as string, job.data as StoredDeadLetter));
+  return jobs.map((job) => {
+    const id = job.id as string;
+    return toLetter(id.startsWith('auto:') ? (id.split(':')[1] as string) : id, job.data as StoredDeadLetter);
+  });
 }
 
 /**
  * Puts a dead letter back: retries the failed job with fresh attempts when the main queue still
  * holds it, re-creates it when it was trimmed, and leaves it alone when a job with that id was
- * sent again meanwhile. The dead letter is removed last, so a crash never loses it.
+ * sent again meanwhile. The dead letter is removed last, so a crash never loses it, and only if
+ * it is still the letter read here: when the retried job failed for good again in between, its
+ * new letter stays. A trimmed job whose id BullMQ assigned (an integer, which BullMQ refuses as
+ * a given id) is re-created under a new id.
  */
 export async function retryDeadLetter(queue: Queue, dlq: Queue, jobId: string, retention: Retention): Promise<void> {
-  const dead = await dlq.getJob(jobId);
+  const key = deadLetterId(jobId);
+  const dead = await dlq.getJob(key);
   if (!dead)
     throw new NotFoundError(`no dead letter ${jobId} in queue ${queue.name}`, {
       details: { queue: queue.name, jobId },
@@ -86,10 +142,22 @@ export async function retryDeadLetter(queue: Queue, dlq: Queue, jobId: string, r
     }
   } else {
     const { name, data, opts } = toBullJob(
-      { id: jobId, name: queue.name, payload: stored.payload, ...stored.job },
+      { id: isBullId(jobId) ? undefined : jobId, name: queue.name, payload: stored.payload, ...stored.job },
       retention,
     );
     await queue.add(name, data, opts);
   }
-  await dead.remove();
+  if (stored.tag === undefined) {
+    await dead.remove(); // a letter stored before letters were tagged
+    return;
+  }
+  const client = await scriptsOf(dlq);
+  await client.runCommand('wawagotRemoveDeadLetter', [
+    dlq.toKey(key),
+    dlq.keys.wait,
+    dlq.keys.paused,
+    `${dlq.toKey(key)}:logs`,
+    stored.tag,
+    key,
+  ]);
 }

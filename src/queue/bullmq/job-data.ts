@@ -13,12 +13,17 @@ export interface StoredData {
   payload: unknown;
   backoff?: ExponentialBackoff;
   timeoutMs?: number;
+  /**
+   * A random tag of the `send` that stored a job under a caller's `jobId`: reading it back tells
+   * whether that send enqueued the job or was de-duplicated against one already held.
+   */
+  tag?: string;
 }
 
-/** Retention of finished jobs in the main queue. */
+/** Retention of finished jobs in the main queue, as BullMQ options (shared by every job). */
 export interface Retention {
-  keepCompleted: number;
-  keepFailed: number;
+  removeOnComplete: { count: number };
+  removeOnFail: { count: number };
 }
 
 /**
@@ -29,20 +34,28 @@ export function bullBackoff(backoff: Backoff): NonNullable<JobsOptions['backoff'
   return backoff.type === 'constant' ? { type: 'fixed', delay: backoff.delayMs } : { type: EXPONENTIAL };
 }
 
-/** The BullMQ `add` arguments for one job. */
+/** BullMQ's own ids are integers; it refuses them as custom ids. */
+export const isBullId = (id: string): boolean => /^\d+$/.test(id);
+
+/**
+ * The BullMQ `add` arguments for one job. Without an `id` BullMQ assigns one from its counter
+ * (short keys: a UUID per job costs Redis and the client about a tenth of the throughput).
+ */
 export function toBullJob(
   job: Omit<DriverJob, 'json'>,
   retention: Retention,
+  tag?: string,
 ): { name: string; data: StoredData; opts: JobsOptions } {
   const data: StoredData = { payload: job.payload };
   if (job.backoff.type === 'exponential') data.backoff = job.backoff;
   if (job.timeoutMs !== undefined) data.timeoutMs = job.timeoutMs;
+  if (tag !== undefined) data.tag = tag;
   const opts: JobsOptions = {
-    jobId: job.id,
     attempts: job.attempts,
-    removeOnComplete: { count: retention.keepCompleted },
-    removeOnFail: { count: retention.keepFailed },
+    removeOnComplete: retention.removeOnComplete,
+    removeOnFail: retention.removeOnFail,
   };
+  if (job.id !== undefined) opts.jobId = job.id;
   // No backoff at all is BullMQ's immediate retry: the same as constant(0), with less to store.
   if (job.backoff.type === 'exponential' || job.backoff.delayMs > 0) opts.backoff = bullBackoff(job.backoff);
   if (job.delayMs !== undefined) opts.delay = job.delayMs;
