@@ -87,7 +87,8 @@ export function createBus<E extends EventMap = Record<never, never>>(
       for (const handler of list ?? []) {
         try {
           const result = handler(envelope) as Promise<unknown> | undefined;
-          if (typeof result?.then === 'function') {
+          // A `then` that is not a function throws here and is reported like any failure.
+          if (result?.then) {
             pending ??= [];
             pending.push(result.then(undefined, (error: unknown) => fail(error, envelope)));
           }
@@ -114,10 +115,8 @@ export function createBus<E extends EventMap = Record<never, never>>(
   }
 
   function add(type: string, handler: AnyHandler, once?: boolean): Listener {
-    if (transport && !listening) {
-      listening = true;
-      transport.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
-    }
+    if (!listening)
+      listening = !!transport?.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
     const listener: Listener = (envelope) => {
       if (once) listener.off();
       return handler(envelope);
@@ -225,7 +224,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
     listenerCount(type?: string) {
       let total = 0;
-      for (const [name, list] of handlers) if (type === undefined || name === type) total += list.length;
+      for (const [name, list] of handlers) if (name === (type ?? name)) total += list.length;
       return total;
     },
   };

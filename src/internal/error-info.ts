@@ -4,7 +4,7 @@ import { isIntegrationError, summary } from '../errors/integration-error.js';
 // URL user info (`//user:password@`) and `Bearer`/`Basic`/`Token` credentials, case-sensitive.
 const CREDENTIALS = /(\/\/)[^/\s:@]*:[^/\s@]+(?=@)|\b((?:Bearer|Basic|Token)\s+)[\w.~+/=-]{6,}/g;
 // Parameters named like a secret: `api_key=...`, `password: ...`.
-const SECRET_PARAM = /([\w.-]*(?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]*\s*[=:]\s*)[^&\s#,;]+/gi;
+const SECRET_PARAM = /((?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]*\s*[=:]\s*)[^&\s#,;]+/gi;
 const MAX_MESSAGE = 500;
 
 /**

@@ -127,6 +127,15 @@ describe('createBus', () => {
     expect(() => bus.emit('ai.completed', { text: 'y' })).not.toThrow();
   });
 
+  it('a handler result whose then is not a function is reported as a failure', async () => {
+    const onHandlerError = vi.fn();
+    const bus = createBus<AppEvents>({ onHandlerError });
+    bus.subscribe('ai.completed', (() => ({ then: 'not callable' })) as never);
+    await expect(bus.publish('ai.completed', { text: 'x' })).resolves.toBeDefined();
+    expect(onHandlerError).toHaveBeenCalledOnce();
+    expect(onHandlerError.mock.calls[0]?.[0]).toBeInstanceOf(TypeError);
+  });
+
   it('a failing bus.handler_failed handler or onHandlerError does not loop or throw', async () => {
     const bus = createBus<AppEvents>({
       onHandlerError: () => {

@@ -60,6 +60,18 @@ describe('IntegrationError', () => {
     });
   });
 
+  it('toJSON keeps the summary of a library cause built in another realm', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const foreign = runInNewContext(`
+      const e = new Error('remote took too long'); e.name = 'TimeoutError'; e.code = 'TIMEOUT';
+      e[Symbol.for('@wawagot/integrations/error')] = true; e;`);
+    expect(new IntegrationError('wrapped', { cause: foreign }).toJSON().cause).toEqual({
+      name: 'TimeoutError',
+      code: 'TIMEOUT',
+      message: 'remote took too long',
+    });
+  });
+
   it('toJSON keeps our own cause summaries', () => {
     const inner = new TimeoutError('took too long');
     const outer = new IntegrationError('wrapped', { cause: inner, retryAfterMs: 5 });

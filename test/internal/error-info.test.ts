@@ -20,11 +20,18 @@ describe('errorInfo', () => {
     `401 for Authorization: Bearer ${canary}`,
     `Basic ${canary} rejected`,
     `redis://:${canary}@127.0.0.1:6379 refused`,
+    `sent token: Bearer ${canary}`,
   ])('redacts secrets from foreign messages: %s', (message) => {
     const info = errorInfo(new Error(message));
     expect(info.name).toBe('Error');
     expect(info.message).not.toContain(canary);
     expect(info.message).toContain('REDACTED');
+  });
+
+  it('keeps host and port of URLs without user info', () => {
+    expect(redactMessage('connect https://db.internal:5432/app failed')).toBe(
+      'connect https://db.internal:5432/app failed',
+    );
   });
 
   it('keeps harmless text and cuts long messages', () => {
