@@ -130,6 +130,7 @@ describe('createBus', () => {
   it('a handler result whose then is not a function is reported as a failure', async () => {
     const onHandlerError = vi.fn();
     const bus = createBus<AppEvents>({ onHandlerError });
+    // biome-ignore lint/suspicious/noThenProperty: a malformed thenable is the case under test
     bus.subscribe('ai.completed', (() => ({ then: 'not callable' })) as never);
     await expect(bus.publish('ai.completed', { text: 'x' })).resolves.toBeDefined();
     expect(onHandlerError).toHaveBeenCalledOnce();
