@@ -1,6 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { systemClock } from '../internal/clock.js';
 import { configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { validate } from '../internal/schema.js';
@@ -42,7 +41,19 @@ type Listener = AnyHandler & { off: () => void; group?: string; members?: AnyHan
 export function createBus<E extends EventMap = Record<never, never>>(
   options: BusOptions<E & SystemEvents> = {},
 ): Bus<E & SystemEvents> {
-  const { onHandlerError, logger, transport, source = 'wawagot:integrations', clock = systemClock } = options;
+  const {
+    onHandlerError,
+    logger,
+    transport,
+    source = 'wawagot:integrations',
+    // The real clock. Its timers keep the process alive: the bus's only one, waitFor's, is
+    // awaited by its caller.
+    clock = {
+      now: Date.now,
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
+    },
+  } = options;
   const schemas = options.schemas as Record<string, StandardSchemaV1 | undefined> | undefined;
   // type → handlers; arrays are replaced, never mutated, so a delivery in progress is unaffected
   // by (un)subscribes from inside a handler. An in-process work-sharing group is one handler
@@ -171,21 +182,18 @@ export function createBus<E extends EventMap = Record<never, never>>(
           }
         });
       }
-      let dispatcher = handlers.get(type)?.find((h) => h.group === group);
-      if (!dispatcher) {
-        const members: AnyHandler[] = [];
-        let turn = 0;
-        dispatcher = add(type, (envelope) => (members[turn++ % members.length] as AnyHandler)(envelope));
-        dispatcher.group = group;
-        dispatcher.members = members;
-      }
-      const { members, off } = dispatcher as Required<Listener>;
+      let turn = 0;
+      const dispatcher: Required<Listener> =
+        (handlers.get(type)?.find((h) => h.group === group) as Required<Listener> | undefined) ??
+        Object.assign(
+          add(type, (envelope) => dispatcher.members[turn++ % dispatcher.members.length]?.(envelope)),
+          { group, members: [] },
+        );
       const member: AnyHandler = (envelope) => handler(envelope);
-      members.push(member);
+      dispatcher.members = [...dispatcher.members, member];
       return () => {
-        const at = members.indexOf(member);
-        if (at >= 0) members.splice(at, 1);
-        if (!members.length) off();
+        dispatcher.members = dispatcher.members.filter((h) => h !== member);
+        if (!dispatcher.members.length) dispatcher.off();
       };
     },
 
