@@ -26,14 +26,14 @@ export interface WebhookVerificationErrorOptions extends IntegrationErrorOptions
  */
 export class WebhookVerificationError extends IntegrationError {
   override name = 'WebhookVerificationError';
-  readonly reason: WebhookVerificationReason;
+  declare readonly reason: WebhookVerificationReason;
   constructor(message: string, options: WebhookVerificationErrorOptions) {
-    const { reason, ...rest } = options;
+    const { reason } = options;
     super(message, {
-      ...rest,
+      code: 'WEBHOOK_VERIFICATION',
+      ...options,
       retryable: false,
-      code: rest.code ?? 'WEBHOOK_VERIFICATION',
-      details: { reason, ...rest.details },
+      details: { reason, ...options.details },
     });
     this.reason = reason;
   }

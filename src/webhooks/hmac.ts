@@ -1,77 +1,70 @@
-import { concat, utf8 } from './encoding.js';
+import { concat, type DigestEncoding } from './encoding.js';
 
-/** What an HMAC is computed over: byte arrays and ASCII strings (header values), concatenated. */
+/** What an HMAC is computed over: byte arrays and strings (UTF-8), concatenated. */
 export type HmacPart = Uint8Array | string;
 
 /** Hash functions a webhook HMAC may use. */
 export type HmacAlgorithm = 'SHA-256' | 'SHA-512' | 'SHA-1';
 
+/**
+ * One secret, imported once: returns the encoded HMAC of the concatenated `parts`, synchronously
+ * on the Node engine, as a promise on Web Crypto.
+ */
+export type HmacKey = (parts: readonly HmacPart[]) => string | Promise<string>;
+
 interface NodeHmac {
-  createHmac(algorithm: string, key: unknown): { update(data: HmacPart): unknown; digest(): Uint8Array };
+  createHmac(algorithm: string, key: unknown): { update(data: HmacPart): unknown; digest(encoding: string): string };
   createSecretKey(key: Uint8Array): unknown;
 }
 
-let nodeEngine: NodeHmac | null | undefined;
+let nodeEngine: NodeHmac | false | undefined;
 
 /**
  * Node's synchronous HMAC, found through `process.getBuiltinModule` (Node >= 20.16, Bun, Deno)
  * rather than imported, so bundles for edge runtimes stay Web-only. Node's Web Crypto hops to
- * the thread pool for every `sign`/`verify` (~25 µs against ~3 µs here); everywhere else the
- * HMAC runs on Web Crypto.
+ * the thread pool for every `sign` (~25 µs against ~3 µs here); everywhere else the HMAC runs
+ * on Web Crypto.
  */
-function engine(): NodeHmac | null {
-  if (nodeEngine === undefined) {
-    try {
-      nodeEngine = (
-        globalThis as { process?: { getBuiltinModule?: (id: string) => NodeHmac } }
-      ).process?.getBuiltinModule?.('node:crypto');
-    } catch {
-      // no built-ins here
-    }
-    nodeEngine ??= null;
+function engine(): NodeHmac | false {
+  try {
+    nodeEngine ??=
+      (globalThis as { process?: { getBuiltinModule?: (id: string) => NodeHmac } }).process?.getBuiltinModule?.(
+        'node:crypto',
+      ) || false;
+  } catch {
+    nodeEngine = false; // no built-ins here
   }
   return nodeEngine;
 }
 
 /** Forces Web Crypto (`true`) or re-detects the engine (`false`). For tests and benchmarks. */
 export function forceWebCrypto(on: boolean): void {
-  nodeEngine = on ? null : undefined;
+  nodeEngine = on ? false : undefined;
 }
 
 /**
- * True when `digest` equals any candidate. Each comparison runs in time independent of the
- * bytes (lengths are public), and there is no early exit after a match.
+ * True when the two strings are equal, in time that depends only on the length of `expected`
+ * (the digest's length is public): no early exit on the first differing character.
  */
-function anyEqual(digest: Uint8Array, candidates: readonly Uint8Array[]): boolean {
-  let found = false;
-  for (const c of candidates) {
-    let diff = c.length ^ digest.length;
-    for (let i = 0; i < c.length && i < digest.length; i++) diff |= (c[i] as number) ^ (digest[i] as number);
-    found = diff === 0 || found;
-  }
-  return found;
-}
-
-/** An HMAC key imported once and reused for every delivery. */
-export interface HmacKey {
-  /** The HMAC of the concatenated `parts`. */
-  sign(parts: readonly HmacPart[]): Promise<Uint8Array>;
-  /** True when any candidate equals the HMAC of `parts`; synchronous on the Node engine. */
-  match(parts: readonly HmacPart[], candidates: readonly Uint8Array[]): boolean | Promise<boolean>;
+export function equal(expected: string, received: string): boolean {
+  let diff = expected.length ^ received.length;
+  // Past the end of `received`, charCodeAt is NaN (0 in `^`): the lengths already differ.
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ received.charCodeAt(i);
+  return !diff;
 }
 
 /** Wraps raw key bytes; the Node `KeyObject` or Web `CryptoKey` is created on first use and cached. */
-export function hmacKey(secret: Uint8Array, algorithm: HmacAlgorithm): HmacKey {
+export function hmacKey(secret: Uint8Array, algorithm: HmacAlgorithm, encoding: DigestEncoding): HmacKey {
   let nodeKey: unknown;
   let webKey: Promise<CryptoKey> | undefined;
   const nodeName = `sha${algorithm.slice(4)}`;
-  const digest = (parts: readonly HmacPart[]): Uint8Array | Promise<Uint8Array> => {
-    const n = engine();
-    if (n) {
-      nodeKey ??= n.createSecretKey(secret);
-      const h = n.createHmac(nodeName, nodeKey);
-      for (const p of parts) h.update(p);
-      return h.digest();
+  return (parts) => {
+    const node = engine();
+    if (node) {
+      nodeKey ??= node.createSecretKey(secret);
+      const hmac = node.createHmac(nodeName, nodeKey);
+      for (const part of parts) hmac.update(part);
+      return hmac.digest(encoding.name);
     }
     webKey ??= crypto.subtle.importKey(
       'raw',
@@ -80,21 +73,9 @@ export function hmacKey(secret: Uint8Array, algorithm: HmacAlgorithm): HmacKey {
       false,
       ['sign'],
     );
-    return webKey
-      .then((key) =>
-        crypto.subtle.sign(
-          'HMAC',
-          key,
-          concat(parts.map((p) => (typeof p === 'string' ? utf8(p) : p))) as Uint8Array<ArrayBuffer>,
-        ),
-      )
-      .then((d) => new Uint8Array(d));
-  };
-  return {
-    sign: async (parts) => new Uint8Array(await digest(parts)),
-    match(parts, candidates) {
-      const d = digest(parts);
-      return d instanceof Uint8Array ? anyEqual(d, candidates) : d.then((x) => anyEqual(x, candidates));
-    },
+    return webKey.then(async (key) => {
+      const digest = new Uint8Array(await crypto.subtle.sign('HMAC', key, concat(parts)));
+      return encoding.encode(digest);
+    });
   };
 }

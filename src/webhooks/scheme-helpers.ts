@@ -1,23 +1,23 @@
 import { WebhookVerificationError, type WebhookVerificationReason } from '../errors/webhook-verification-error.js';
 import { configError } from '../internal/config.js';
-import { utf8 } from './encoding.js';
-import { type HmacAlgorithm, type HmacKey, type HmacPart, hmacKey } from './hmac.js';
-import type { WebhookMessage } from './types.js';
+import { type DigestEncoding, utf8 } from './encoding.js';
+import { equal, type HmacAlgorithm, type HmacKey, type HmacPart, hmacKey } from './hmac.js';
+import type { SchemeResult, WebhookMessage } from './types.js';
 
 /** Throws a {@link WebhookVerificationError}; messages never carry secrets or signatures. */
 export function reject(reason: WebhookVerificationReason): never {
   throw new WebhookVerificationError(reason.replaceAll('_', ' '), { reason });
 }
 
+/** A lowercase hex SHA-256 digest. */
+export const HEX_256 = /^[0-9a-f]{64}$/;
+/** A canonical base64 SHA-256 digest (32 bytes: 43 characters and one `=`). */
+export const BASE64_256 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
 const DIGITS = /^\d{1,20}$/;
 
 /** Parses a decimal timestamp header; `malformed_signature` unless it is 1–20 digits. */
 export const parseTime = (value: string): number => (DIGITS.test(value) ? +value : reject('malformed_signature'));
-
-/** `timestamp_out_of_range` when `ms` is further than the tolerance from now (either way). */
-export function checkTime(ms: number, message: WebhookMessage): void {
-  if (!(Math.abs(message.now - ms) <= message.toleranceSec * 1000)) reject('timestamp_out_of_range');
-}
 
 /** A header that must be present: `missing_signature` otherwise. */
 export const need = (message: WebhookMessage, name: string): string =>
@@ -31,15 +31,16 @@ export const need = (message: WebhookMessage, name: string): string =>
 export function secretKeys(
   scheme: string,
   secret: unknown,
+  encoding: DigestEncoding,
   decode: (value: string) => Uint8Array | undefined = utf8,
   algorithm: HmacAlgorithm = 'SHA-256',
 ): HmacKey[] {
   const keys: HmacKey[] = [];
-  for (const value of Array.isArray(secret) ? secret : [secret]) {
+  for (const value of [secret].flat()) {
     if (value === undefined || value === '') continue;
     const bytes = typeof value === 'string' ? decode(value) : undefined;
     if (!bytes?.length) configError(`${scheme}: invalid secret`);
-    keys.push(hmacKey(bytes, algorithm));
+    keys.push(hmacKey(bytes, algorithm, encoding));
   }
   return keys;
 }
@@ -53,26 +54,40 @@ export function needKeys(keys: readonly HmacKey[]): void {
 }
 
 /**
- * Calls `done` when any key's HMAC of `parts` equals any candidate, else throws
- * `invalid_signature` (`malformed_signature` without candidates). Synchronous on the Node
- * engine, so a whole verification runs without a promise hop; a promise on Web Crypto.
+ * Returns `result` when any key's HMAC of `parts` equals any candidate (each compared in
+ * constant time, with no early exit), else throws `invalid_signature` (`malformed_signature`
+ * without candidates). With `ms`, the signed time in milliseconds, a valid signature whose time
+ * is further than the tolerance from now throws `timestamp_out_of_range`. Synchronous on the
+ * Node engine, so a whole verification runs without a promise hop; a promise on Web Crypto.
  */
-export function verifyDigest<R>(
+export function verifyDigest(
   keys: readonly HmacKey[],
   parts: readonly HmacPart[],
-  candidates: readonly Uint8Array[],
-  done: () => R,
-): R | Promise<R> {
+  candidates: readonly string[],
+  message: WebhookMessage,
+  result: SchemeResult,
+  ms?: number,
+): SchemeResult | Promise<SchemeResult> {
   if (!candidates.length) reject('malformed_signature');
-  let pending: Promise<boolean>[] | undefined;
+  const digests: Array<string | Promise<string>> = [];
+  for (const key of keys) digests.push(key(parts));
+  // One engine per call: every digest is a string, or every one a promise.
+  return typeof digests[0] === 'string'
+    ? settle(digests as string[], candidates, message, result, ms)
+    : Promise.all(digests).then((all) => settle(all, candidates, message, result, ms));
+}
+
+function settle(
+  digests: readonly string[],
+  candidates: readonly string[],
+  message: WebhookMessage,
+  result: SchemeResult,
+  ms?: number,
+): SchemeResult {
   let found = false;
-  for (const key of keys) {
-    const result = key.match(parts, candidates);
-    if (typeof result === 'boolean') found ||= result;
-    else if (pending) pending.push(result);
-    else pending = [result];
-  }
-  if (found) return done();
-  if (!pending) reject('invalid_signature');
-  return Promise.all(pending).then((all) => (all.includes(true) ? done() : reject('invalid_signature')));
+  for (const digest of digests) for (const candidate of candidates) found = equal(digest, candidate) || found;
+  if (!found) reject('invalid_signature');
+  if (ms !== undefined && !(Math.abs(message.now - ms) <= message.toleranceSec * 1000))
+    reject('timestamp_out_of_range');
+  return result;
 }

@@ -1,7 +1,8 @@
 import { configError } from '../internal/config.js';
-import { text } from './encoding.js';
-import { Message, objectBody, readBody } from './input.js';
-import type { SchemeResult, VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme } from './types.js';
+import { text, utf8 } from './encoding.js';
+import { header, type Message, readBody } from './input.js';
+import { reject } from './scheme-helpers.js';
+import type { VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme } from './types.js';
 
 /**
  * Verifies a webhook delivery over its exact raw bytes, in constant time, and resolves with its
@@ -18,73 +19,70 @@ import type { SchemeResult, VerifiedWebhook, VerifyWebhookOptions, WebhookInput,
  * } };
  * ```
  */
-export function verifyWebhook<T = unknown>(
+export async function verifyWebhook<T = unknown>(
   input: WebhookInput,
   scheme: WebhookScheme,
   options: VerifyWebhookOptions = {},
 ): Promise<VerifiedWebhook<T>> {
-  try {
-    const { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 } = options;
-    if (!(toleranceSec >= 0 && maxBodyBytes >= 0))
-      configError('verifyWebhook: toleranceSec and maxBodyBytes must be >= 0');
-    if (typeof (input as Request).arrayBuffer === 'function')
-      return readBody(input as Request, maxBodyBytes).then((body) =>
-        check<T>(new Message(body, input.headers, +now, toleranceSec), scheme),
-      );
-    // Synchronous on Node: no promise hop but the single resolved promise returned here.
-    return Promise.resolve(
-      check<T>(new Message(objectBody(input, maxBodyBytes), input.headers, +now, toleranceSec), scheme),
-    );
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-function check<T>(message: Message, scheme: WebhookScheme): VerifiedWebhook<T> | Promise<VerifiedWebhook<T>> {
-  const result = scheme.verify(message);
-  return result instanceof Promise
-    ? result.then((r) => verified<T>(message.body, scheme, r))
-    : verified<T>(message.body, scheme, result);
+  const { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 } = options;
+  const headers = input?.headers;
+  const raw = (input as { body?: unknown })?.body;
+  const isRequest = typeof (input as Request).arrayBuffer === 'function';
+  // A Request's body is a stream, read below.
+  const body = isRequest ? undefined : typeof raw === 'string' ? utf8(raw) : raw;
+  if (!(toleranceSec >= 0 && maxBodyBytes >= 0 && headers && typeof headers === 'object'))
+    configError('verifyWebhook: invalid options or headers');
+  if (!(isRequest || body instanceof Uint8Array)) configError('verifyWebhook: body must be a string or a Uint8Array');
+  // No per-call closure: `header` is a shared function reading `this.headers`.
+  const message: Message = {
+    body: isRequest ? await readBody(input as Request, maxBodyBytes) : (body as Uint8Array),
+    headers,
+    header,
+    now: +now,
+    toleranceSec,
+  };
+  if (message.body.length > maxBodyBytes) reject('payload_too_large');
+  // Synchronous on the Node engine: no promise hop but the one this async function returns.
+  let result = scheme.verify(message);
+  if (result instanceof Promise) result = await result;
+  const webhook: Verified =
+    result.id === undefined && scheme.payloadId ? new ByPayloadId(message.body) : new Verified(message.body);
+  if (result.timestamp !== undefined) webhook.timestamp = result.timestamp;
+  // An own property (no class field: ByPayloadId defines `id` as a getter).
+  if (result.id !== undefined) (webhook as { id?: string }).id = result.id;
+  return webhook as VerifiedWebhook<T>;
 }
 
 /** A verified delivery; `payload` is parsed on first access (a prototype getter: cheap to create). */
 class Verified {
-  declare id?: string;
   declare timestamp?: number;
   declare readonly raw: Uint8Array;
-  #parsed: [unknown] | undefined;
+  #parsed: unknown;
   constructor(raw: Uint8Array) {
     this.raw = raw;
   }
   get payload(): unknown {
-    if (!this.#parsed) {
+    // Never `undefined` once parsed: JSON.parse does not return it, and text is a string.
+    if (this.#parsed === undefined) {
       const value = text(this.raw);
       try {
-        this.#parsed = [JSON.parse(value)];
+        this.#parsed = JSON.parse(value);
       } catch {
-        this.#parsed = [value];
+        this.#parsed = value;
       }
     }
-    return this.#parsed[0];
+    return this.#parsed;
   }
   /** `JSON.stringify` shows the payload (a getter, so `{ ...webhook }` leaves it out). */
   toJSON() {
-    return { id: this.id, timestamp: this.timestamp, payload: this.payload };
+    return { id: (this as { id?: string }).id, timestamp: this.timestamp, payload: this.payload };
   }
 }
 
-/** A delivery whose id is the payload's `id` field: read (and the body parsed) on first access. */
-class VerifiedByPayloadId extends Verified {}
-Object.defineProperty(VerifiedByPayloadId.prototype, 'id', {
-  get(this: Verified): string | undefined {
+/** A delivery whose id is the payload's `id` field (Stripe): read, and the body parsed, on first access. */
+class ByPayloadId extends Verified {
+  get id(): string | undefined {
     const id = (this.payload as { id?: unknown } | null)?.id;
     return typeof id === 'string' ? id : undefined;
-  },
-});
-
-function verified<T>(body: Uint8Array, scheme: WebhookScheme, { id, timestamp }: SchemeResult): VerifiedWebhook<T> {
-  const webhook = id === undefined && scheme.payloadId ? new VerifiedByPayloadId(body) : new Verified(body);
-  if (timestamp !== undefined) webhook.timestamp = timestamp;
-  if (id !== undefined) webhook.id = id;
-  return webhook as VerifiedWebhook<T>;
+  }
 }

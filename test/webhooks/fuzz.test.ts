@@ -226,20 +226,47 @@ describe.each(runs)('fuzz %s (%i runs, Web Crypto: %s)', (name, c, numRuns, web)
   });
 });
 
-describe('base64 and hex decoders', () => {
-  it('round-trip any bytes and accept only canonical spellings', async () => {
-    const { fromBase64, toBase64, fromHex, toHex } = await import('../../src/webhooks/encoding.js');
+describe('digest encodings and shapes', () => {
+  it('hex and base64 encoders match node:crypto; the shapes accept exactly canonical SHA-256 digests', async () => {
+    const { BASE64, HEX, fromBase64 } = await import('../../src/webhooks/encoding.js');
+    const toBase64 = BASE64.encode;
+    const toHex = HEX.encode;
+    const { BASE64_256, HEX_256 } = await import('../../src/webhooks/scheme-helpers.js');
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 70 }), (bytes) => {
+        const node = new Uint8Array(bytes);
+        expect(toBase64(bytes)).toBe(btoa(String.fromCharCode(...node)));
+        expect(toHex(bytes)).toBe(Array.from(node, (b) => b.toString(16).padStart(2, '0')).join(''));
         expect(fromBase64(toBase64(bytes))).toEqual(bytes);
-        expect(fromHex(toHex(bytes))).toEqual(bytes);
+        expect(BASE64_256.test(toBase64(bytes))).toBe(bytes.length === 32);
+        expect(HEX_256.test(toHex(bytes))).toBe(bytes.length === 32);
       }),
       { numRuns: 2_000 },
     );
+    // Any 44-character string the shape accepts decodes to 32 bytes and re-encodes to itself:
+    // one spelling per signature.
     fc.assert(
-      fc.property(fc.string({ maxLength: 48, unit: fc.constantFrom(...'AQgw+/=Zz09 -_'.split('')) }), (text) => {
-        const decoded = fromBase64(text);
-        if (decoded) expect(toBase64(decoded)).toBe(text);
+      fc.property(
+        fc.string({ minLength: 44, maxLength: 44, unit: fc.constantFrom(...'AQgwEBZz09+/= -_'.split('')) }),
+        (text) => {
+          if (!BASE64_256.test(text)) return;
+          const decoded = fromBase64(text) as Uint8Array;
+          expect(decoded.length).toBe(32);
+          expect(toBase64(decoded)).toBe(text);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect(HEX_256.test('A'.repeat(64))).toBe(false);
+    expect(BASE64_256.test(`${'A'.repeat(42)}B=`)).toBe(false);
+  });
+
+  it('equal() is string equality', async () => {
+    const { equal } = await import('../../src/webhooks/hmac.js');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), (a, b) => {
+        expect(equal(a, b)).toBe(a === b);
+        expect(equal(a, a)).toBe(true);
       }),
       { numRuns: 5_000 },
     );

@@ -192,6 +192,15 @@ describe('verifyWebhook rejections', () => {
     await expect(verifyWebhook({ body, headers: olderSigned }, sw)).resolves.toBeDefined();
   });
 
+  it('a Standard Webhooks secret may omit its base64 padding and whsec_ prefix', async () => {
+    const padded = standardWebhooks({ secret: `whsec_${btoa('older')}` });
+    const headers = await signWebhook(body, padded);
+    expect(btoa('older')).toMatch(/=$/);
+    for (const secret of [`whsec_${btoa('older').replace(/=+$/, '')}`, btoa('older')]) {
+      await expect(verifyWebhook({ body, headers }, standardWebhooks({ secret }))).resolves.toBeDefined();
+    }
+  });
+
   it('bad options are CONFIG errors at creation, never echoing the secret', () => {
     const config = (fn: () => unknown) => {
       try {

@@ -1,5 +1,5 @@
-import { fromHex, toHex } from '../encoding.js';
-import { need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { HEX } from '../encoding.js';
+import { HEX_256, need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link github}. */
@@ -18,21 +18,18 @@ export interface GitHubOptions {
  * ```
  */
 export function github(options: GitHubOptions): WebhookScheme {
-  const keys = secretKeys('github', options?.secret);
+  const keys = secretKeys('github', options?.secret, HEX);
   return {
     name: 'github',
     verify(m) {
       needKeys(keys);
       const signature = need(m, 'x-hub-signature-256');
-      if (!signature.startsWith('sha256=')) reject('malformed_signature');
-      const digest = fromHex(signature.slice(7));
-      return verifyDigest(keys, [m.body], digest?.length === 32 ? [digest] : [], () => ({
-        id: m.header('x-github-delivery'),
-      }));
+      const digest = signature.slice(7);
+      if (!signature.startsWith('sha256=') || !HEX_256.test(digest)) reject('malformed_signature');
+      return verifyDigest(keys, [m.body], [digest], m, { id: m.header('x-github-delivery') });
     },
     async sign(body, { id = crypto.randomUUID() }) {
-      const digest = await signingKey(keys).sign([body]);
-      return { 'x-hub-signature-256': `sha256=${toHex(digest)}`, 'x-github-delivery': id };
+      return { 'x-hub-signature-256': `sha256=${await signingKey(keys)([body])}`, 'x-github-delivery': id };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { configError } from '../../internal/config.js';
-import { fromBase64, fromHex, toBase64, toHex } from '../encoding.js';
+import { BASE64, HEX } from '../encoding.js';
 import type { HmacAlgorithm } from '../hmac.js';
 import { need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
@@ -41,24 +41,28 @@ export function hmac(options: HmacSchemeOptions): WebhookScheme {
   if (!length) configError('hmac: algorithm must be SHA-256, SHA-512 or SHA-1');
   if (encoding !== 'hex' && encoding !== 'base64') configError('hmac: encoding must be hex or base64');
   if (typeof prefix !== 'string') configError('hmac: prefix must be a string');
-  const keys = secretKeys('hmac', options.secret, undefined, algorithm);
+  const hex = encoding === 'hex';
+  // The digest's exact shape: lowercase hex, or canonical base64 (its padding, and a last
+  // character before it that carries no stray bits).
+  const pad = (3 - (length % 3)) % 3;
+  const shape = hex
+    ? new RegExp(`^[0-9a-f]{${length * 2}}$`)
+    : new RegExp(
+        `^[A-Za-z0-9+/]{${Math.ceil(length / 3) * 4 - pad - 1}}${['[A-Za-z0-9+/]', '[AEIMQUYcgkosw048]', '[AQgw]'][pad]}={${pad}}$`,
+      );
+  const keys = secretKeys('hmac', options.secret, hex ? HEX : BASE64, undefined, algorithm);
   return {
     name: 'hmac',
     verify(m) {
       needKeys(keys);
       const signature = need(m, header);
-      if (!signature.startsWith(prefix)) reject('malformed_signature');
-      const value = signature.slice(prefix.length);
-      const digest = encoding === 'hex' ? fromHex(value, true) : fromBase64(value);
-      return verifyDigest(keys, [m.body], digest?.length === length ? [digest] : [], () => ({
-        id: idHeader ? m.header(idHeader) : undefined,
-      }));
+      // Hex in either case is the same digest.
+      const digest = hex ? signature.slice(prefix.length).toLowerCase() : signature.slice(prefix.length);
+      if (!signature.startsWith(prefix) || !shape.test(digest)) reject('malformed_signature');
+      return verifyDigest(keys, [m.body], [digest], m, { id: idHeader ? m.header(idHeader) : undefined });
     },
     async sign(body, { id }) {
-      const digest = await signingKey(keys).sign([body]);
-      const headers: Record<string, string> = {
-        [header]: prefix + (encoding === 'hex' ? toHex(digest) : toBase64(digest)),
-      };
+      const headers: Record<string, string> = { [header]: prefix + (await signingKey(keys)([body])) };
       if (idHeader && id !== undefined) headers[idHeader] = id;
       return headers;
     },

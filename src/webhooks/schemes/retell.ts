@@ -1,14 +1,5 @@
-import { fromHex, toHex } from '../encoding.js';
-import {
-  checkTime,
-  need,
-  needKeys,
-  parseTime,
-  reject,
-  secretKeys,
-  signingKey,
-  verifyDigest,
-} from '../scheme-helpers.js';
+import { HEX } from '../encoding.js';
+import { HEX_256, need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link retell}. */
@@ -17,11 +8,11 @@ export interface RetellOptions {
   apiKey: WebhookSecret;
 }
 
-const FORMAT = /^v=(\d{1,20}),d=([0-9a-fA-F]*)$/;
+const FORMAT = /^v=(\d+),d=(.*)$/;
 
 /**
- * Retell AI's scheme: `x-retell-signature: v=<ms>,d=<hex>`, HMAC-SHA256 of the body followed by
- * the millisecond timestamp, keyed with the API key.
+ * Retell AI's scheme: `x-retell-signature: v=<ms>,d=<hex>` (hex in either case), HMAC-SHA256 of
+ * the body followed by the millisecond timestamp, keyed with the API key.
  *
  * @example
  * ```ts
@@ -29,24 +20,20 @@ const FORMAT = /^v=(\d{1,20}),d=([0-9a-fA-F]*)$/;
  * ```
  */
 export function retell(options: RetellOptions): WebhookScheme {
-  const keys = secretKeys('retell', options?.apiKey);
+  const keys = secretKeys('retell', options?.apiKey, HEX);
   return {
     name: 'retell',
     verify(m) {
       needKeys(keys);
-      const match = FORMAT.exec(need(m, 'x-retell-signature')) ?? reject('malformed_signature');
-      const ms = match[1] as string;
-      const digest = fromHex(match[2] as string, true);
+      const [, ms = '', hex = ''] = FORMAT.exec(need(m, 'x-retell-signature')) ?? [];
+      const digest = hex.toLowerCase();
+      if (!HEX_256.test(digest)) reject('malformed_signature');
       const time = parseTime(ms);
-      return verifyDigest(keys, [m.body, ms], digest?.length === 32 ? [digest] : [], () => {
-        checkTime(time, m);
-        return { timestamp: time / 1000 };
-      });
+      return verifyDigest(keys, [m.body, ms], [digest], m, { timestamp: time / 1000 }, time);
     },
     async sign(body, { timestamp, now }) {
       const ms = String(timestamp === undefined ? now : Math.round(timestamp * 1000));
-      const digest = await signingKey(keys).sign([body, ms]);
-      return { 'x-retell-signature': `v=${ms},d=${toHex(digest)}` };
+      return { 'x-retell-signature': `v=${ms},d=${await signingKey(keys)([body, ms])}` };
     },
   };
 }

@@ -1,5 +1,5 @@
-import { fromBase64, toBase64 } from '../encoding.js';
-import { need, needKeys, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { BASE64 } from '../encoding.js';
+import { BASE64_256, need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link shopify}. */
@@ -18,19 +18,19 @@ export interface ShopifyOptions {
  * ```
  */
 export function shopify(options: ShopifyOptions): WebhookScheme {
-  const keys = secretKeys('shopify', options?.secret);
+  const keys = secretKeys('shopify', options?.secret, BASE64);
   return {
     name: 'shopify',
     verify(m) {
       needKeys(keys);
-      const digest = fromBase64(need(m, 'x-shopify-hmac-sha256'));
-      return verifyDigest(keys, [m.body], digest?.length === 32 ? [digest] : [], () => ({
+      const digest = need(m, 'x-shopify-hmac-sha256');
+      if (!BASE64_256.test(digest)) reject('malformed_signature');
+      return verifyDigest(keys, [m.body], [digest], m, {
         id: m.header('x-shopify-event-id') ?? m.header('x-shopify-webhook-id'),
-      }));
+      });
     },
     async sign(body, { id = crypto.randomUUID() }) {
-      const digest = await signingKey(keys).sign([body]);
-      return { 'x-shopify-hmac-sha256': toBase64(digest), 'x-shopify-webhook-id': id };
+      return { 'x-shopify-hmac-sha256': await signingKey(keys)([body]), 'x-shopify-webhook-id': id };
     },
   };
 }

@@ -1,14 +1,5 @@
-import { fromHex, toHex } from '../encoding.js';
-import {
-  checkTime,
-  need,
-  needKeys,
-  parseTime,
-  reject,
-  secretKeys,
-  signingKey,
-  verifyDigest,
-} from '../scheme-helpers.js';
+import { HEX } from '../encoding.js';
+import { HEX_256, need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link slack}. */
@@ -26,25 +17,24 @@ export interface SlackOptions {
  * ```
  */
 export function slack(options: SlackOptions): WebhookScheme {
-  const keys = secretKeys('slack', options?.signingSecret);
+  const keys = secretKeys('slack', options?.signingSecret, HEX);
   return {
     name: 'slack',
     verify(m) {
       needKeys(keys);
       const signature = need(m, 'x-slack-signature');
       const timestamp = need(m, 'x-slack-request-timestamp');
-      if (!signature.startsWith('v0=')) reject('malformed_signature');
+      const digest = signature.slice(3);
+      if (!signature.startsWith('v0=') || !HEX_256.test(digest)) reject('malformed_signature');
       const seconds = parseTime(timestamp);
-      const digest = fromHex(signature.slice(3));
-      return verifyDigest(keys, [`v0:${timestamp}:`, m.body], digest?.length === 32 ? [digest] : [], () => {
-        checkTime(seconds * 1000, m);
-        return { timestamp: seconds };
-      });
+      return verifyDigest(keys, [`v0:${timestamp}:`, m.body], [digest], m, { timestamp: seconds }, seconds * 1000);
     },
     async sign(body, { timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([`v0:${ts}:`, body]);
-      return { 'x-slack-signature': `v0=${toHex(digest)}`, 'x-slack-request-timestamp': ts };
+      return {
+        'x-slack-signature': `v0=${await signingKey(keys)([`v0:${ts}:`, body])}`,
+        'x-slack-request-timestamp': ts,
+      };
     },
   };
 }

@@ -1,14 +1,5 @@
-import { fromHex, toHex } from '../encoding.js';
-import {
-  checkTime,
-  need,
-  needKeys,
-  parseTime,
-  reject,
-  secretKeys,
-  signingKey,
-  verifyDigest,
-} from '../scheme-helpers.js';
+import { HEX } from '../encoding.js';
+import { HEX_256, need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link stripe}. */
@@ -27,14 +18,14 @@ export interface StripeOptions {
  * ```
  */
 export function stripe(options: StripeOptions): WebhookScheme {
-  const keys = secretKeys('stripe', options?.secret);
+  const keys = secretKeys('stripe', options?.secret, HEX);
   return {
     name: 'stripe',
     payloadId: true,
     verify(m) {
       needKeys(keys);
       let t: string | undefined;
-      const candidates: Uint8Array[] = [];
+      const candidates: string[] = [];
       const header = need(m, 'stripe-signature');
       // Stripe never sends spaces: one here means a repeated header joined by ", ".
       if (header.includes(' ')) reject('malformed_signature');
@@ -48,21 +39,18 @@ export function stripe(options: StripeOptions): WebhookScheme {
           if (t !== undefined) reject('malformed_signature');
           t = header.slice(eq + 1, end);
         } else if (eq === at + 2 && header.startsWith('v1', at)) {
-          const digest = fromHex(header.slice(eq + 1, end));
-          if (digest?.length === 32) candidates.push(digest);
+          const digest = header.slice(eq + 1, end);
+          // Other schemes' entries and malformed v1 ones are skipped, as Stripe's library does.
+          if (HEX_256.test(digest)) candidates.push(digest);
         }
         at = end + 1;
       }
       const seconds = parseTime(t ?? reject('malformed_signature'));
-      return verifyDigest(keys, [`${t}.`, m.body], candidates, () => {
-        checkTime(seconds * 1000, m);
-        return { timestamp: seconds };
-      });
+      return verifyDigest(keys, [`${t}.`, m.body], candidates, m, { timestamp: seconds }, seconds * 1000);
     },
     async sign(body, { timestamp, now }) {
       const t = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys).sign([`${t}.`, body]);
-      return { 'stripe-signature': `t=${t},v1=${toHex(digest)}` };
+      return { 'stripe-signature': `t=${t},v1=${await signingKey(keys)([`${t}.`, body])}` };
     },
   };
 }
