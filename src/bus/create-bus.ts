@@ -119,15 +119,17 @@ export function createBus<E extends EventMap = Record<never, never>>(
     return schema ? validate(schema, data, `invalid "${type}" event`) : data;
   }
 
-  // Schemas validate remote envelopes too; a rejection makes the transport dead-letter them.
-  async function accept(envelope: Envelope): Promise<Envelope> {
-    envelope.data = await check(envelope.type, envelope.data);
-    return envelope;
+  // A transport's handle for `deliver`. Schemas validate remote envelopes too; a rejection
+  // makes the transport dead-letter them.
+  function remote(deliver: (envelope: Envelope) => unknown) {
+    return async (envelope: Envelope): Promise<void> => {
+      envelope.data = await check(envelope.type, envelope.data);
+      await deliver(envelope);
+    };
   }
 
   function add(type: string, handler: AnyHandler, once?: boolean): Listener {
-    if (!listening)
-      listening = !!transport?.subscribe(WILDCARD, undefined, async (e) => void (await run(await accept(e))));
+    if (!listening) listening = !!transport?.subscribe(WILDCARD, undefined, remote(run));
     const listener: Listener = (envelope) => {
       if (once) listener.off();
       return handler(envelope);
@@ -172,15 +174,18 @@ export function createBus<E extends EventMap = Record<never, never>>(
       if (typeof group !== 'string' || !group) configError('group must be a non-empty string');
       if (transport) {
         // Its stop resolves once in-flight handlers finished; the caller need not wait for it.
-        return transport.subscribe(type, group, async (envelope) => {
-          await accept(envelope);
-          try {
-            await handler(envelope);
-          } catch (error) {
-            fail(error, envelope);
-            throw error;
-          }
-        });
+        return transport.subscribe(
+          type,
+          group,
+          remote(async (envelope) => {
+            try {
+              await handler(envelope);
+            } catch (error) {
+              fail(error, envelope);
+              throw error;
+            }
+          }),
+        );
       }
       let turn = 0;
       const dispatcher: Required<Listener> =

@@ -25,8 +25,8 @@ export interface GraphQLResponseErrorOptions extends IntegrationErrorOptions {
  */
 export class GraphQLResponseError extends IntegrationError {
   override name = 'GraphQLResponseError';
-  readonly errors: ReadonlyArray<GraphQLErrorEntry>;
-  readonly data: unknown;
+  declare readonly errors: ReadonlyArray<GraphQLErrorEntry>;
+  declare readonly data: unknown;
   constructor(message: string, options: GraphQLResponseErrorOptions) {
     const { errors, data, ...rest } = options;
     super(message, { ...rest, retryable: false, code: rest.code ?? 'GRAPHQL' });

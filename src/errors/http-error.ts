@@ -23,10 +23,10 @@ export interface HttpErrorOptions extends IntegrationErrorOptions {
  */
 export class HttpError extends IntegrationError {
   override name = 'HttpError';
-  readonly status: number;
-  readonly method: string;
-  readonly url: string;
-  readonly bodyExcerpt: string | undefined;
+  declare readonly status: number;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly bodyExcerpt: string | undefined;
 
   constructor(message: string, options: HttpErrorOptions) {
     const { status, method, url, bodyExcerpt, ...rest } = options;

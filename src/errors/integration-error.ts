@@ -85,9 +85,7 @@ export class IntegrationError extends Error {
   toJSON(): SerializedIntegrationError {
     const { cause } = this;
     return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
+      ...summary(this),
       retryable: this.retryable,
       retryAfterMs: this.retryAfterMs,
       details: this.details,
