@@ -134,7 +134,12 @@ export function createBus<E extends EventMap = Record<never, never>>(
       if (once) listener.off();
       return handler(envelope);
     };
-    listener.off = () => void handlers.set(type, handlers.get(type)?.filter((h) => h !== listener) ?? []);
+    listener.off = () => {
+      const rest = handlers.get(type)?.filter((h) => h !== listener) ?? [];
+      // Types come and go (waitFor on per-request types): an empty list leaves the map.
+      if (rest.length) handlers.set(type, rest);
+      else handlers.delete(type);
+    };
     handlers.set(type, [...(handlers.get(type) ?? []), listener]);
     return listener;
   }
