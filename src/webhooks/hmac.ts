@@ -43,13 +43,14 @@ export function forceWebCrypto(on: boolean): void {
 }
 
 /**
- * True when the two strings are equal, in time that depends only on the length of `expected`
- * (the digest's length is public): no early exit on the first differing character.
+ * True when `received` from index `at` on equals `digest`, in time that depends only on the
+ * digest's length (public): no early exit on the first differing character. The offset spares
+ * slicing a prefix off the header: V8 reads characters of a sliced string ~3x slower.
  */
-export function equal(expected: string, received: string): boolean {
-  let diff = expected.length ^ received.length;
+export function equal(digest: string, received: string, at = 0): boolean {
+  let diff = (received.length - at) ^ digest.length;
   // Past the end of `received`, charCodeAt is NaN (0 in `^`): the lengths already differ.
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ received.charCodeAt(i);
+  for (let i = 0; i < digest.length; i++) diff |= digest.charCodeAt(i) ^ received.charCodeAt(at + i);
   return !diff;
 }
 

@@ -54,8 +54,8 @@ export function needKeys(keys: readonly HmacKey[]): void {
 }
 
 /**
- * Returns `result` when any key's HMAC of `parts` equals any candidate (each compared in
- * constant time, with no early exit), else throws `invalid_signature` (`malformed_signature`
+ * Returns `result` when any key's HMAC of `parts` equals any candidate from index `at` on
+ * (each compared in constant time, with no early exit), else throws `invalid_signature` (`malformed_signature`
  * without candidates). With `ms`, the signed time in milliseconds, a valid signature whose time
  * is further than the tolerance from now throws `timestamp_out_of_range`. Synchronous on the
  * Node engine, so a whole verification runs without a promise hop; a promise on Web Crypto.
@@ -64,6 +64,7 @@ export function verifyDigest(
   keys: readonly HmacKey[],
   parts: readonly HmacPart[],
   candidates: readonly string[],
+  at: number,
   message: WebhookMessage,
   result: SchemeResult,
   ms?: number,
@@ -73,19 +74,20 @@ export function verifyDigest(
   for (const key of keys) digests.push(key(parts));
   // One engine per call: every digest is a string, or every one a promise.
   return typeof digests[0] === 'string'
-    ? settle(digests as string[], candidates, message, result, ms)
-    : Promise.all(digests).then((all) => settle(all, candidates, message, result, ms));
+    ? settle(digests as string[], candidates, at, message, result, ms)
+    : Promise.all(digests).then((all) => settle(all, candidates, at, message, result, ms));
 }
 
 function settle(
   digests: readonly string[],
   candidates: readonly string[],
+  at: number,
   message: WebhookMessage,
   result: SchemeResult,
   ms?: number,
 ): SchemeResult {
   let found = false;
-  for (const digest of digests) for (const candidate of candidates) found = equal(digest, candidate) || found;
+  for (const digest of digests) for (const candidate of candidates) found = equal(digest, candidate, at) || found;
   if (!found) reject('invalid_signature');
   if (ms !== undefined && !(Math.abs(message.now - ms) <= message.toleranceSec * 1000))
     reject('timestamp_out_of_range');

@@ -1,6 +1,8 @@
 import { HEX } from '../encoding.js';
-import { HEX_256, need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
+
+const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 
 /** Options of {@link github}. */
 export interface GitHubOptions {
@@ -24,9 +26,8 @@ export function github(options: GitHubOptions): WebhookScheme {
     verify(m) {
       needKeys(keys);
       const signature = need(m, 'x-hub-signature-256');
-      const digest = signature.slice(7);
-      if (!signature.startsWith('sha256=') || !HEX_256.test(digest)) reject('malformed_signature');
-      return verifyDigest(keys, [m.body], [digest], m, { id: m.header('x-github-delivery') });
+      if (!SIGNATURE.test(signature)) reject('malformed_signature');
+      return verifyDigest(keys, [m.body], [signature], 7, m, { id: m.header('x-github-delivery') });
     },
     async sign(body, { id = crypto.randomUUID() }) {
       return { 'x-hub-signature-256': `sha256=${await signingKey(keys)([body])}`, 'x-github-delivery': id };

@@ -59,7 +59,7 @@ export function hmac(options: HmacSchemeOptions): WebhookScheme {
       // Hex in either case is the same digest.
       const digest = hex ? signature.slice(prefix.length).toLowerCase() : signature.slice(prefix.length);
       if (!signature.startsWith(prefix) || !shape.test(digest)) reject('malformed_signature');
-      return verifyDigest(keys, [m.body], [digest], m, { id: idHeader ? m.header(idHeader) : undefined });
+      return verifyDigest(keys, [m.body], [digest], 0, m, { id: idHeader ? m.header(idHeader) : undefined });
     },
     async sign(body, { id }) {
       const headers: Record<string, string> = { [header]: prefix + (await signingKey(keys)([body])) };

@@ -29,7 +29,7 @@ export function retell(options: RetellOptions): WebhookScheme {
       const digest = hex.toLowerCase();
       if (!HEX_256.test(digest)) reject('malformed_signature');
       const time = parseTime(ms);
-      return verifyDigest(keys, [m.body, ms], [digest], m, { timestamp: time / 1000 }, time);
+      return verifyDigest(keys, [m.body, ms], [digest], 0, m, { timestamp: time / 1000 }, time);
     },
     async sign(body, { timestamp, now }) {
       const ms = String(timestamp === undefined ? now : Math.round(timestamp * 1000));

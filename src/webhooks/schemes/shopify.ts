@@ -25,7 +25,7 @@ export function shopify(options: ShopifyOptions): WebhookScheme {
       needKeys(keys);
       const digest = need(m, 'x-shopify-hmac-sha256');
       if (!BASE64_256.test(digest)) reject('malformed_signature');
-      return verifyDigest(keys, [m.body], [digest], m, {
+      return verifyDigest(keys, [m.body], [digest], 0, m, {
         id: m.header('x-shopify-event-id') ?? m.header('x-shopify-webhook-id'),
       });
     },

@@ -1,6 +1,8 @@
 import { HEX } from '../encoding.js';
-import { HEX_256, need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
+
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 
 /** Options of {@link slack}. */
 export interface SlackOptions {
@@ -24,10 +26,17 @@ export function slack(options: SlackOptions): WebhookScheme {
       needKeys(keys);
       const signature = need(m, 'x-slack-signature');
       const timestamp = need(m, 'x-slack-request-timestamp');
-      const digest = signature.slice(3);
-      if (!signature.startsWith('v0=') || !HEX_256.test(digest)) reject('malformed_signature');
+      if (!SIGNATURE.test(signature)) reject('malformed_signature');
       const seconds = parseTime(timestamp);
-      return verifyDigest(keys, [`v0:${timestamp}:`, m.body], [digest], m, { timestamp: seconds }, seconds * 1000);
+      return verifyDigest(
+        keys,
+        [`v0:${timestamp}:`, m.body],
+        [signature],
+        3,
+        m,
+        { timestamp: seconds },
+        seconds * 1000,
+      );
     },
     async sign(body, { timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));

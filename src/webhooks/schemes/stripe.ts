@@ -46,7 +46,7 @@ export function stripe(options: StripeOptions): WebhookScheme {
         at = end + 1;
       }
       const seconds = parseTime(t ?? reject('malformed_signature'));
-      return verifyDigest(keys, [`${t}.`, m.body], candidates, m, { timestamp: seconds }, seconds * 1000);
+      return verifyDigest(keys, [`${t}.`, m.body], candidates, 0, m, { timestamp: seconds }, seconds * 1000);
     },
     async sign(body, { timestamp, now }) {
       const t = String(timestamp ?? Math.floor(now / 1000));
