@@ -5,7 +5,7 @@
 // Bun (' A network error occurred.'), Cloudflare Workers ('Network connection lost'),
 // cross-fetch ('Network request failed') and Deno ('error sending request for url ...').
 const NETWORK =
-  /^ ?(?:fetch failed|terminated|failed to fetch|load failed|network|a network error|the internet connection|error sending request)/i;
+  /^ ?(?:fetch failed|terminated|failed to fetch|load failed|(?:a )?network|the internet connection|error sending request)/i;
 
 /**
  * True for the `TypeError` a `fetch` throws when the network fails (not for a bug that also

@@ -152,7 +152,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
           new CircuitOpenError(`circuit breaker ${name} is ${isolated ? 'isolated' : state}`, {
             retryAfterMs:
               state === 'open' && !isolated ? Math.max(0, openedAt + halfOpenAfter - clock.now()) : halfOpenAfter,
-            details: { name, state, isolated: isolated > 0 },
+            details: { name, state, isolated: !!isolated },
           }),
         );
       probes++;

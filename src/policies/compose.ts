@@ -26,13 +26,14 @@ export interface ExecuteOptions {
 export function compose(...policies: Policy[]): Policy {
   if (policies.length === 1) return policies[0] as Policy;
   // The library's own policies chain without a promise per layer; others go through `execute`.
-  // The innermost layer runs the task itself (the whole chain, with zero policies).
+  // With no policies, the chain runs the task itself.
   return policy(
-    policies.map(runOf).reduceRight(
-      (inner, outer): Run =>
-        (task, ctx, ok, fail) =>
-          outer((c, o, f) => inner(task, c, o, f), ctx, ok, fail),
-      (task, ctx, ok, fail) => task(ctx, ok, fail),
-    ),
+    policies.length
+      ? policies.map(runOf).reduceRight(
+          (inner, outer): Run =>
+            (task, ctx, ok, fail) =>
+              outer((c, o, f) => inner(task, c, o, f), ctx, ok, fail),
+        )
+      : (task, ctx, ok, fail) => task(ctx, ok, fail),
   );
 }

@@ -15,7 +15,7 @@ export class Ctx implements PolicyContext {
   declare readonly parent: ExecuteOptions | undefined;
   declare readonly attempt: number;
   declare readonly idempotent: boolean | undefined;
-  constructor(parent: ExecuteOptions | undefined, attempt: number, idempotent = parent?.idempotent) {
+  constructor(parent: ExecuteOptions | undefined, attempt: number, idempotent?: boolean) {
     this.parent = parent;
     this.attempt = attempt;
     this.idempotent = idempotent;
@@ -25,9 +25,17 @@ export class Ctx implements PolicyContext {
   }
 }
 
-/** The context of a call made with `opts`: `opts` itself when it already is one. */
-export const toCtx = (opts: ExecuteOptions | undefined): Ctx =>
-  opts instanceof Ctx ? opts : new Ctx(opts, opts?.attempt ?? 1);
+/** The context of a first attempt made without options (immutable, so shared). */
+const FIRST = /* @__PURE__ */ new Ctx(undefined, 1);
+
+/** The context for `attempt`, reusing `opts` when it already is one. */
+export function toCtx(opts: ExecuteOptions | undefined, attempt = opts?.attempt ?? 1): Ctx {
+  return opts instanceof Ctx && opts.attempt === attempt
+    ? opts
+    : opts === undefined && attempt === 1
+      ? FIRST
+      : new Ctx(opts, attempt, opts?.idempotent);
+}
 
 // The library's policies run each other in continuation-passing style: a policy's `Run` gets the
 // rest of the chain as a `Task` and reports the outcome through `ok`/`fail` callbacks. A composed
@@ -58,10 +66,10 @@ export interface Runnable extends Policy {
 export const policy = (run: Run, check = true): Runnable => ({
   [RUN]: run,
   execute: (fn, opts) =>
-    new Promise((ok, fail) =>
-      check && opts?.signal?.aborted
-        ? fail(abortErrorFrom(opts.signal))
-        : run(
+    check && opts?.signal?.aborted
+      ? Promise.reject(abortErrorFrom(opts.signal))
+      : new Promise((ok, fail) =>
+          run(
             (ctx, ok, fail) => {
               try {
                 // `Promise.resolve` returns a native promise as is and adopts other thenables.
@@ -74,7 +82,7 @@ export const policy = (run: Run, check = true): Runnable => ({
             ok,
             fail,
           ),
-    ),
+        ),
 });
 
 /** The {@link Run} of any policy: its own, or one going through `execute` for a foreign policy. */

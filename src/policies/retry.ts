@@ -93,7 +93,7 @@ export function retry(options: RetryOptions = {}): Policy {
       report(options, 'http.retry', event, 'warn', 'retrying');
       // The wait is on `clock`, honours the signal, and keeps the process alive while awaited.
       await sleep(delayMs, signal === neverAborted ? undefined : signal, clock, true);
-      task(new Ctx(ctx, attempt), ok, (next) => again(task, ctx, ok, fail, attempt, next));
+      task(new Ctx(ctx, attempt, ctx.idempotent), ok, (next) => again(task, ctx, ok, fail, attempt, next));
     } catch (next) {
       fail(next);
     }
@@ -102,9 +102,9 @@ export function retry(options: RetryOptions = {}): Policy {
   return policy((task, ctx, ok, fail) =>
     // The first attempt reuses the context when it already says attempt 1: no allocation.
     task(
-      ctx.attempt === 1 ? ctx : new Ctx(ctx, 1),
+      ctx.attempt === 1 ? ctx : new Ctx(ctx, 1, ctx.idempotent),
       ok,
-      maxAttempts === 1 || ctx.idempotent === false ? fail : (error) => again(task, ctx, ok, fail, 1, error),
+      ctx.idempotent === false ? fail : (error) => again(task, ctx, ok, fail, 1, error),
     ),
   );
 }

@@ -58,7 +58,7 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
     readonly #deadline: number;
     readonly #outer: AbortSignal | undefined;
     constructor(ctx: Ctx, outer: AbortSignal | undefined, fail: Fail) {
-      super(ctx, ctx.attempt);
+      super(ctx, ctx.attempt, ctx.idempotent);
       this.#deadline = clock.now() + ms;
       this.#outer = outer;
       this.#fail = fail;
