@@ -29,7 +29,6 @@ export const need = (message: WebhookMessage, name: string): string =>
  * A value that is not a string, or that `decode` refuses, is a `CONFIG` error.
  */
 export function secretKeys(
-  scheme: string,
   secret: unknown,
   encoding: DigestEncoding,
   decode: (value: string) => Uint8Array | undefined = utf8,
@@ -39,19 +38,17 @@ export function secretKeys(
   for (const value of [secret].flat()) {
     if (value === undefined || value === '') continue;
     const bytes = typeof value === 'string' ? decode(value) : undefined;
-    if (!bytes?.length) configError(`${scheme}: invalid secret`);
+    if (!bytes?.length) configError('invalid webhook secret');
     keys.push(hmacKey(bytes, algorithm, encoding));
   }
   return keys;
 }
 
-/** The key to sign with (the first secret), or `missing_secret`. */
-export const signingKey = (keys: readonly HmacKey[]): HmacKey => keys[0] ?? reject('missing_secret');
-
-/** `missing_secret` when a scheme has no key. */
-export function needKeys(keys: readonly HmacKey[]): void {
-  if (!keys.length) reject('missing_secret');
-}
+/**
+ * The first key (the one that signs), or `missing_secret` when the scheme has none: checked
+ * first by every `verify` and `sign`.
+ */
+export const firstKey = (keys: readonly HmacKey[]): HmacKey => keys[0] ?? reject('missing_secret');
 
 /**
  * Returns `result` when any key's HMAC of `parts` equals any candidate from index `at` on

@@ -1,5 +1,5 @@
 import { HEX } from '../encoding.js';
-import { need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, need, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
@@ -20,17 +20,17 @@ export interface GitHubOptions {
  * ```
  */
 export function github(options: GitHubOptions): WebhookScheme {
-  const keys = secretKeys('github', options?.secret, HEX);
+  const keys = secretKeys(options?.secret, HEX);
   return {
     name: 'github',
     verify(m) {
-      needKeys(keys);
+      firstKey(keys);
       const signature = need(m, 'x-hub-signature-256');
       if (!SIGNATURE.test(signature)) reject('malformed_signature');
       return verifyDigest(keys, [m.body], [signature], 7, m, { id: m.header('x-github-delivery') });
     },
     async sign(body, { id = crypto.randomUUID() }) {
-      return { 'x-hub-signature-256': `sha256=${await signingKey(keys)([body])}`, 'x-github-delivery': id };
+      return { 'x-hub-signature-256': `sha256=${await firstKey(keys)([body])}`, 'x-github-delivery': id };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { configError } from '../../internal/config.js';
 import { BASE64, HEX } from '../encoding.js';
 import type { HmacAlgorithm } from '../hmac.js';
-import { need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, need, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link hmac}. */
@@ -50,11 +50,11 @@ export function hmac(options: HmacSchemeOptions): WebhookScheme {
     : new RegExp(
         `^[A-Za-z0-9+/]{${Math.ceil(length / 3) * 4 - pad - 1}}${['[A-Za-z0-9+/]', '[AEIMQUYcgkosw048]', '[AQgw]'][pad]}={${pad}}$`,
       );
-  const keys = secretKeys('hmac', options.secret, hex ? HEX : BASE64, undefined, algorithm);
+  const keys = secretKeys(options.secret, hex ? HEX : BASE64, undefined, algorithm);
   return {
     name: 'hmac',
     verify(m) {
-      needKeys(keys);
+      firstKey(keys);
       const signature = need(m, header);
       // Hex in either case is the same digest.
       const digest = hex ? signature.slice(prefix.length).toLowerCase() : signature.slice(prefix.length);
@@ -62,7 +62,7 @@ export function hmac(options: HmacSchemeOptions): WebhookScheme {
       return verifyDigest(keys, [m.body], [digest], 0, m, { id: idHeader ? m.header(idHeader) : undefined });
     },
     async sign(body, { id }) {
-      const headers: Record<string, string> = { [header]: prefix + (await signingKey(keys)([body])) };
+      const headers: Record<string, string> = { [header]: prefix + (await firstKey(keys)([body])) };
       if (idHeader && id !== undefined) headers[idHeader] = id;
       return headers;
     },

@@ -1,5 +1,5 @@
 import { HEX } from '../encoding.js';
-import { HEX_256, need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, HEX_256, need, parseTime, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link retell}. */
@@ -20,11 +20,11 @@ const FORMAT = /^v=(\d+),d=(.*)$/;
  * ```
  */
 export function retell(options: RetellOptions): WebhookScheme {
-  const keys = secretKeys('retell', options?.apiKey, HEX);
+  const keys = secretKeys(options?.apiKey, HEX);
   return {
     name: 'retell',
     verify(m) {
-      needKeys(keys);
+      firstKey(keys);
       const [, ms = '', hex = ''] = FORMAT.exec(need(m, 'x-retell-signature')) ?? [];
       const digest = hex.toLowerCase();
       if (!HEX_256.test(digest)) reject('malformed_signature');
@@ -33,7 +33,7 @@ export function retell(options: RetellOptions): WebhookScheme {
     },
     async sign(body, { timestamp, now }) {
       const ms = String(timestamp === undefined ? now : Math.round(timestamp * 1000));
-      return { 'x-retell-signature': `v=${ms},d=${await signingKey(keys)([body, ms])}` };
+      return { 'x-retell-signature': `v=${ms},d=${await firstKey(keys)([body, ms])}` };
     },
   };
 }

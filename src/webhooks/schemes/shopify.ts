@@ -1,5 +1,5 @@
 import { BASE64 } from '../encoding.js';
-import { BASE64_256, need, needKeys, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { BASE64_256, firstKey, need, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link shopify}. */
@@ -18,11 +18,11 @@ export interface ShopifyOptions {
  * ```
  */
 export function shopify(options: ShopifyOptions): WebhookScheme {
-  const keys = secretKeys('shopify', options?.secret, BASE64);
+  const keys = secretKeys(options?.secret, BASE64);
   return {
     name: 'shopify',
     verify(m) {
-      needKeys(keys);
+      firstKey(keys);
       const digest = need(m, 'x-shopify-hmac-sha256');
       if (!BASE64_256.test(digest)) reject('malformed_signature');
       return verifyDigest(keys, [m.body], [digest], 0, m, {
@@ -30,7 +30,7 @@ export function shopify(options: ShopifyOptions): WebhookScheme {
       });
     },
     async sign(body, { id = crypto.randomUUID() }) {
-      return { 'x-shopify-hmac-sha256': await signingKey(keys)([body]), 'x-shopify-webhook-id': id };
+      return { 'x-shopify-hmac-sha256': await firstKey(keys)([body]), 'x-shopify-webhook-id': id };
     },
   };
 }

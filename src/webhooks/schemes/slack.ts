@@ -1,5 +1,5 @@
 import { HEX } from '../encoding.js';
-import { need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, need, parseTime, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
@@ -19,11 +19,11 @@ export interface SlackOptions {
  * ```
  */
 export function slack(options: SlackOptions): WebhookScheme {
-  const keys = secretKeys('slack', options?.signingSecret, HEX);
+  const keys = secretKeys(options?.signingSecret, HEX);
   return {
     name: 'slack',
     verify(m) {
-      needKeys(keys);
+      firstKey(keys);
       const signature = need(m, 'x-slack-signature');
       const timestamp = need(m, 'x-slack-request-timestamp');
       if (!SIGNATURE.test(signature)) reject('malformed_signature');
@@ -41,7 +41,7 @@ export function slack(options: SlackOptions): WebhookScheme {
     async sign(body, { timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));
       return {
-        'x-slack-signature': `v0=${await signingKey(keys)([`v0:${ts}:`, body])}`,
+        'x-slack-signature': `v0=${await firstKey(keys)([`v0:${ts}:`, body])}`,
         'x-slack-request-timestamp': ts,
       };
     },

@@ -1,5 +1,5 @@
 import { BASE64, fromBase64 } from '../encoding.js';
-import { need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, need, parseTime, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 // A `v1` entry: the canonical base64 of a SHA-256 digest (43 characters, the last without
@@ -25,13 +25,11 @@ export interface StandardWebhooksOptions {
  * ```
  */
 export function standardWebhooks(options: StandardWebhooksOptions): WebhookScheme {
-  const keys = secretKeys('standardWebhooks', options?.secret, BASE64, (s) =>
-    fromBase64(s.startsWith('whsec_') ? s.slice(6) : s),
-  );
+  const keys = secretKeys(options?.secret, BASE64, (s) => fromBase64(s.startsWith('whsec_') ? s.slice(6) : s));
   return {
     name: 'standard-webhooks',
     verify(m) {
-      needKeys(keys);
+      firstKey(keys);
       const standard = m.header('webhook-signature');
       const svix = standard === undefined;
       const signature = standard ?? need(m, 'svix-signature');
@@ -57,7 +55,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
     },
     async sign(body, { id = `msg_${crypto.randomUUID()}`, timestamp, now }) {
       const ts = String(timestamp ?? Math.floor(now / 1000));
-      const digest = await signingKey(keys)([`${id}.${ts}.`, body]);
+      const digest = await firstKey(keys)([`${id}.${ts}.`, body]);
       return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${digest}` };
     },
   };

@@ -1,5 +1,5 @@
 import { HEX } from '../encoding.js';
-import { HEX_256, need, needKeys, parseTime, reject, secretKeys, signingKey, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, HEX_256, need, parseTime, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link stripe}. */
@@ -18,12 +18,12 @@ export interface StripeOptions {
  * ```
  */
 export function stripe(options: StripeOptions): WebhookScheme {
-  const keys = secretKeys('stripe', options?.secret, HEX);
+  const keys = secretKeys(options?.secret, HEX);
   return {
     name: 'stripe',
     payloadId: true,
     verify(m) {
-      needKeys(keys);
+      firstKey(keys);
       let t: string | undefined;
       const candidates: string[] = [];
       const header = need(m, 'stripe-signature');
@@ -50,7 +50,7 @@ export function stripe(options: StripeOptions): WebhookScheme {
     },
     async sign(body, { timestamp, now }) {
       const t = String(timestamp ?? Math.floor(now / 1000));
-      return { 'stripe-signature': `t=${t},v1=${await signingKey(keys)([`${t}.`, body])}` };
+      return { 'stripe-signature': `t=${t},v1=${await firstKey(keys)([`${t}.`, body])}` };
     },
   };
 }
