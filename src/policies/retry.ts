@@ -6,14 +6,7 @@ import { errorInfo } from '../internal/error-info.js';
 import { isNetworkError } from '../internal/network-error.js';
 import { sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy } from '../types.js';
-import {
-  assertBackoff,
-  type Backoff,
-  backoffDelay,
-  type ConstantBackoff,
-  DEFAULT_BACKOFF,
-  type ExponentialBackoff,
-} from './backoff.js';
+import { assertBackoff, type Backoff, backoffDelay, DEFAULT_BACKOFF, type ExponentialBackoff } from './backoff.js';
 import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
 import { report } from './report.js';
 
@@ -68,8 +61,8 @@ export function retry(options: RetryOptions = {}): Policy {
   assertNumber('retry.maxAttempts', maxAttempts, { min: 1, integer: true });
   assertBackoff(backoff, 'retry.backoff');
   if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
-  // A server's `Retry-After` is capped by the backoff's `max` (30 s, or the delay, for `constant`).
-  const cap = (backoff as ExponentialBackoff).max ?? Math.max((backoff as ConstantBackoff).delayMs, 30_000);
+  // A server's `Retry-After` is capped by the backoff's `max` (30 s for `constant`).
+  const cap = (backoff as ExponentialBackoff).max ?? 30_000;
 
   /** The rare path: failed attempt number `attempt` is retried after a wait, or its error passed on. */
   async function again(task: Task, ctx: Ctx, ok: Ok, fail: Fail, attempt: number, error: unknown): Promise<void> {
