@@ -3,7 +3,7 @@ import { systemClock } from '../internal/clock.js';
 import { assertNumber } from '../internal/config.js';
 import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { Clock, Policy } from '../types.js';
-import { Ctx, type Fail, neverAborted, policy } from './context.js';
+import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -40,10 +40,6 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
   let timer: Timer;
   /** An end-of-turn check for an empty list is scheduled. */
   let check = false;
-  const arm = (delay: number) => {
-    timer = clock.setTimeout(Call.tick, delay) as Timer;
-    keepAlive(timer);
-  };
 
   /**
    * One pending call; also the context handed to the function (its signal is created lazily).
@@ -57,7 +53,8 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
     #fail: Fail | undefined;
     readonly #deadline: number;
     readonly #outer: AbortSignal | undefined;
-    constructor(ctx: Ctx, outer: AbortSignal | undefined, fail: Fail) {
+    /** Joins the list and runs `task` under this context. */
+    constructor(task: Task, ctx: Ctx, outer: AbortSignal | undefined, ok: Ok, fail: Fail) {
       super(ctx, ctx.attempt, ctx.idempotent);
       this.#deadline = clock.now() + ms;
       this.#outer = outer;
@@ -67,26 +64,36 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
         this.#prev = tail;
       } else {
         head = this;
-        timer ? keepAlive(timer) : arm(ms);
+        timer ? keepAlive(timer) : Call.#arm(ms);
       }
       tail = this;
       outer?.addEventListener('abort', this, { once: true });
+      task(
+        this,
+        (value) => this.#settle(ok, value),
+        (error) => this.#settle(fail, error),
+      );
+    }
+    /** Arms the timer to fire in `delay`; a pending call keeps the process alive. */
+    static #arm(delay: number): void {
+      timer = clock.setTimeout(Call.#tick, delay) as Timer;
+      keepAlive(timer);
     }
     /** Times out every call past its deadline and re-arms for the next one. */
-    static tick(): void {
+    static #tick(): void {
       timer = undefined;
       const now = clock.now();
       while (head && head.#deadline <= now)
-        head.stop(new TimeoutError(`${name} timed out after ${ms} ms`, { details: { timeoutMs: ms } }));
+        head.#stop(new TimeoutError(`${name} timed out after ${ms} ms`, { details: { timeoutMs: ms } }));
       // (A call added meanwhile may have armed the timer already.)
-      if (head && !timer) arm(head.#deadline - now);
+      if (head && !timer) Call.#arm(head.#deadline - now);
     }
     override get signal(): AbortSignal {
       this.#controller ??= new AbortController();
       return this.#controller.signal;
     }
     /** Leaves the list and passes `outcome` to `to`, unless the call has already settled. */
-    settle(to: Fail, outcome: unknown): void {
+    #settle(to: Fail, outcome: unknown): void {
       if (!this.#fail) return;
       this.#fail = undefined;
       const prev = this.#prev;
@@ -106,25 +113,20 @@ export function timeout(ms: number, { name = 'operation', clock = systemClock }:
       to(outcome);
     }
     /** Gives up: fails the call and aborts the function's signal with `reason`. */
-    stop(reason: unknown): void {
-      this.settle(this.#fail as Fail, reason);
+    #stop(reason: unknown): void {
+      this.#settle(this.#fail as Fail, reason);
       this.#controller ??= new AbortController();
       this.#controller.abort(reason);
     }
     /** The caller's signal aborted (called by `addEventListener` with this object). */
     handleEvent(): void {
-      this.stop(abortErrorFrom(this.#outer as AbortSignal));
+      this.#stop(abortErrorFrom(this.#outer as AbortSignal));
     }
   }
 
   return policy((task, ctx, ok, fail) => {
     const outer = ctx.signal;
-    if (outer.aborted) return fail(abortErrorFrom(outer));
-    const call = new Call(ctx, outer === neverAborted ? undefined : outer, fail);
-    task(
-      call,
-      (value) => call.settle(ok, value),
-      (error) => call.settle(fail, error),
-    );
+    if (outer.aborted) fail(abortErrorFrom(outer));
+    else new Call(task, ctx, outer === neverAborted ? undefined : outer, ok, fail);
   });
 }
