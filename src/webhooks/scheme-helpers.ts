@@ -65,26 +65,17 @@ export function verifyDigest(
   message: WebhookMessage,
   result: SchemeResult,
   ms?: number,
+  digests: Array<string | Promise<string>> = [],
 ): SchemeResult | Promise<SchemeResult> {
   if (!candidates.length) reject('malformed_signature');
-  const digests: Array<string | Promise<string>> = [];
-  for (const key of keys) digests.push(key(parts));
-  // One engine per call: every digest is a string, or every one a promise.
-  return typeof digests[0] === 'string'
-    ? settle(digests as string[], candidates, at, message, result, ms)
-    : Promise.all(digests).then((all) => settle(all, candidates, at, message, result, ms));
-}
-
-function settle(
-  digests: readonly string[],
-  candidates: readonly string[],
-  at: number,
-  message: WebhookMessage,
-  result: SchemeResult,
-  ms?: number,
-): SchemeResult {
+  if (!digests.length) for (const key of keys) digests.push(key(parts));
+  // One engine per call: every digest is a string, or every one a promise (Web Crypto: check
+  // again once they resolve).
+  if (typeof digests[0] !== 'string')
+    return Promise.all(digests).then((all) => verifyDigest(keys, parts, candidates, at, message, result, ms, all));
   let found = false;
-  for (const digest of digests) for (const candidate of candidates) found = equal(digest, candidate, at) || found;
+  for (const digest of digests as string[])
+    for (const candidate of candidates) found = equal(digest, candidate, at) || found;
   if (!found) reject('invalid_signature');
   if (ms !== undefined && !(Math.abs(message.now - ms) <= message.toleranceSec * 1000))
     reject('timestamp_out_of_range');

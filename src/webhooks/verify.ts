@@ -30,9 +30,11 @@ export async function verifyWebhook<T = unknown>(
   const isRequest = typeof (input as Request).arrayBuffer === 'function';
   // A Request's body is a stream, read below.
   const body = isRequest ? undefined : typeof raw === 'string' ? utf8(raw) : raw;
-  if (!(toleranceSec >= 0 && maxBodyBytes >= 0 && headers && typeof headers === 'object'))
-    configError('verifyWebhook: invalid options or headers');
-  if (!(isRequest || body instanceof Uint8Array)) configError('verifyWebhook: body must be a string or a Uint8Array');
+  if (
+    !(toleranceSec >= 0 && maxBodyBytes >= 0 && headers && typeof headers === 'object') ||
+    !(isRequest || body instanceof Uint8Array)
+  )
+    configError('verifyWebhook: invalid input or options');
   // No per-call closure: `header` is a shared function reading `this.headers`.
   const message: Message = {
     body: isRequest ? await readBody(input as Request, maxBodyBytes) : (body as Uint8Array),
