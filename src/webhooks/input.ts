@@ -46,15 +46,17 @@ export function header(this: Message, name: string): string | undefined {
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (!(+(request.headers.get('content-length') as string) > maxBytes)) {
-    for (let step = await reader?.read(); step && !step.done; step = await reader?.read()) {
+  // The declared length first (0 without one, NaN when unparsable: read and count), then the
+  // bytes actually read.
+  let size = +(request.headers.get('content-length') as string);
+  if (!(size > maxBytes))
+    for (size = 0; ; ) {
+      const step = await reader?.read();
+      if (!step || step.done) return concat(chunks);
       size += step.value.length;
       if (size > maxBytes) break;
       chunks.push(step.value);
     }
-    if (size <= maxBytes) return concat(chunks);
-  }
   reader?.cancel().catch(() => undefined);
   return reject('payload_too_large');
 }

@@ -2,7 +2,7 @@ import { configError } from '../internal/config.js';
 import { text, utf8 } from './encoding.js';
 import { header, type Message, readBody } from './input.js';
 import { reject } from './scheme-helpers.js';
-import type { VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme } from './types.js';
+import type { SchemeResult, VerifiedWebhook, VerifyWebhookOptions, WebhookInput, WebhookScheme } from './types.js';
 
 /**
  * Verifies a webhook delivery over its exact raw bytes, in constant time, and resolves with its
@@ -26,33 +26,23 @@ export async function verifyWebhook<T = unknown>(
 ): Promise<VerifiedWebhook<T>> {
   const { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 } = options;
   const headers = input?.headers;
-  const raw = (input as { body?: unknown })?.body;
-  const isRequest = typeof (input as Request).arrayBuffer === 'function';
-  // A Request's body is a stream, read below.
-  const body = isRequest ? undefined : typeof raw === 'string' ? utf8(raw) : raw;
-  if (
-    !(toleranceSec >= 0 && maxBodyBytes >= 0 && headers && typeof headers === 'object') ||
-    !(isRequest || body instanceof Uint8Array)
-  )
+  if (!(toleranceSec >= 0 && maxBodyBytes >= 0 && headers && typeof headers === 'object'))
     configError('verifyWebhook: invalid input or options');
+  const raw = (input as { body?: unknown }).body;
+  const body =
+    typeof (input as Request).arrayBuffer === 'function'
+      ? await readBody(input as Request, maxBodyBytes)
+      : typeof raw === 'string'
+        ? utf8(raw)
+        : raw;
+  if (!(body instanceof Uint8Array)) configError('verifyWebhook: invalid input or options');
+  if (body.length > maxBodyBytes) reject('payload_too_large');
   // No per-call closure: `header` is a shared function reading `this.headers`.
-  const message: Message = {
-    body: isRequest ? await readBody(input as Request, maxBodyBytes) : (body as Uint8Array),
-    headers,
-    header,
-    now: +now,
-    toleranceSec,
-  };
-  if (message.body.length > maxBodyBytes) reject('payload_too_large');
+  const message: Message = { body, headers, header, now: +now, toleranceSec };
   // Synchronous on the Node engine: no promise hop but the one this async function returns.
   let result = scheme.verify(message);
   if (result instanceof Promise) result = await result;
-  const webhook: Verified =
-    result.id === undefined && scheme.payloadId ? new ByPayloadId(message.body) : new Verified(message.body);
-  if (result.timestamp !== undefined) webhook.timestamp = result.timestamp;
-  // An own property (no class field: ByPayloadId defines `id` as a getter).
-  if (result.id !== undefined) (webhook as { id?: string }).id = result.id;
-  return webhook as VerifiedWebhook<T>;
+  return new (result.id === undefined && scheme.payloadId ? ByPayloadId : Verified)(body, result) as VerifiedWebhook<T>;
 }
 
 /** A verified delivery; `payload` is parsed on first access (a prototype getter: cheap to create). */
@@ -60,8 +50,11 @@ class Verified {
   declare timestamp?: number;
   declare readonly raw: Uint8Array;
   #parsed: unknown;
-  constructor(raw: Uint8Array) {
+  constructor(raw: Uint8Array, { id, timestamp }: SchemeResult) {
     this.raw = raw;
+    if (timestamp !== undefined) this.timestamp = timestamp;
+    // An own property (no class field: ByPayloadId defines `id` as a getter, and never gets one).
+    if (id !== undefined) (this as { id?: string }).id = id;
   }
   get payload(): unknown {
     // Never `undefined` once parsed: JSON.parse does not return it, and text is a string.
