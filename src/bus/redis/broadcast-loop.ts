@@ -1,9 +1,9 @@
 import { errorInfo } from '../../internal/error-info.js';
 import type { Envelope } from '../types.js';
 import { decodeEnvelope, retryPause } from '../wire.js';
-import { deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
+import { body, deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
 
-type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
+type XRead = Array<[stream: Buffer, entries: StreamEntry[]]> | null;
 
 /**
  * Follows the stream with `XREAD` from its end at start, handing every entry published by
@@ -18,7 +18,8 @@ export function broadcastLoop(
   const reader = readerConnection(ctx, 'broadcast');
   const abort = new AbortController();
   let stopping = false;
-  let last: string | undefined;
+  const origin = Buffer.from(ctx.origin);
+  let last: string | Buffer | undefined;
 
   // The stream's end when the subscription starts; read again by the loop if this fails, so a
   // failed start never replays the whole stream history.
@@ -33,21 +34,22 @@ export function broadcastLoop(
     while (!stopping) {
       try {
         if (last === undefined) await position();
-        const reply = (await reader.xread(
+        const reply = (await reader.callBuffer(
+          'XREAD',
           'COUNT',
           ctx.batchSize,
           'BLOCK',
           ctx.blockMs,
           'STREAMS',
           stream,
-          last as string,
+          last as Buffer,
         )) as XRead;
         failures = 0;
         for (const entry of reply?.[0]?.[1] ?? []) {
           last = entry[0];
-          if (field(entry[1], 'o') === ctx.origin) continue;
+          if (field(entry[1], 'o')?.equals(origin)) continue;
           try {
-            await handle(decodeEnvelope(field(entry[1], 'e')));
+            await handle(decodeEnvelope(body(entry[1])));
           } catch (error) {
             const dead = deadLetter(ctx, entry, error, undefined, 1);
             await redis

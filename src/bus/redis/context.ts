@@ -16,14 +16,27 @@ export interface RedisContext extends TransportCommon {
   batchSize: number;
 }
 
-/** A stream entry as ioredis returns it: id and a flat field list (null once trimmed). */
-export type StreamEntry = [id: string, fields: string[] | null];
+/**
+ * A stream entry as the `…Buffer` commands of ioredis return it: id and a flat field list (null
+ * once trimmed). Reading Buffers skips the string copy of every id, field name and value: only
+ * the envelope is decoded.
+ */
+export type StreamEntry = [id: Buffer, fields: Buffer[] | null];
 
-/** The value of `name` in a flat field list. */
-export function field(fields: string[] | null, name: string): string | undefined {
+/** The value of the one-letter field `name` (`'e'`, `'o'`) in a flat field list. */
+export function field(fields: Buffer[] | null, name: string): Buffer | undefined {
   if (!fields) return undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  const code = name.charCodeAt(0);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const key = fields[i] as Buffer;
+    if (key.length === 1 && key[0] === code) return fields[i + 1];
+  }
   return undefined;
+}
+
+/** The envelope JSON of an entry (`undefined` when it has none). */
+export function body(fields: Buffer[] | null): string | undefined {
+  return field(fields, 'e')?.toString();
 }
 
 /**
@@ -36,15 +49,16 @@ export function deadLetter(
   error: unknown,
   group: string | undefined,
   attempts: number,
-): { args: string[]; report(): void } {
+): { args: Array<string | Buffer>; report(): void } {
   const info = errorInfo(error);
-  const report = () => ctx.reportDead({ ...peek(field(entry[1], 'e')), group, attempts, error: info });
+  const e = field(entry[1], 'e');
+  const report = () => ctx.reportDead({ ...peek(e?.toString()), group, attempts, error: info });
   const args = [
     ctx.deadStream,
     ...ctx.trim,
     '*',
     'e',
-    field(entry[1], 'e') ?? '',
+    e ?? '',
     'entry',
     entry[0],
     'group',

@@ -3,14 +3,15 @@ import { sleep } from '../../internal/sleep.js';
 import { backoffDelay } from '../../policies/backoff.js';
 import type { Envelope } from '../types.js';
 import { decodeEnvelope, isPermanent, retryPause } from '../wire.js';
-import { deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
+import { body, deadLetter, type RedisContext, readerConnection, type StreamEntry } from './context.js';
 
-type XRead = Array<[stream: string, entries: StreamEntry[]]> | null;
+type XRead = Array<[stream: Buffer, entries: StreamEntry[]]> | null;
 
 /**
- * One member of the Redis consumer group `groupName` (the bus group `group` for `type`): reads with `XREADGROUP`, runs `handle` for each entry of
- * `type` (with retries), then acks the batch and parks failures in the dead-letter stream in one
- * `MULTI`. Pending entries of consumers idle for `claimIdleMs` are taken over with `XAUTOCLAIM`;
+ * One member of the Redis consumer group `groupName` (the bus group `group` for `type`): reads
+ * with `XREADGROUP`, runs `handle` for each entry of `type` (with retries), then acks the batch:
+ * the `XACK` goes out in one write with the next read (no round trip of its own); a batch with
+ * failures is acked together with their dead letters in one `MULTI`. Pending entries of consumers idle for `claimIdleMs` are taken over with `XAUTOCLAIM`;
  * after a reconnect its own pending entries are read again first, so a reply lost with the
  * connection never strands an entry.
  */
@@ -48,13 +49,17 @@ export function groupLoop(
     );
   const started = createGroup();
 
-  async function processBatch(entries: StreamEntry[], redelivered: boolean): Promise<void> {
+  /**
+   * Handles a batch; returns the ids to ack (sent with the next read), or none once a `MULTI`
+   * has acked them together with dead letters.
+   */
+  async function processBatch(entries: StreamEntry[], redelivered: boolean): Promise<string[]> {
     const acks: string[] = [];
     const dead: Array<ReturnType<typeof deadLetter>> = [];
     let previous: Map<string, number> | undefined;
     if (redelivered) {
-      const first = entries[0]?.[0] as string;
-      const last = entries[entries.length - 1]?.[0] as string;
+      const first = String(entries[0]?.[0]);
+      const last = String(entries[entries.length - 1]?.[0]);
       const rows = (await redis.xpending(stream, groupName, first, last, entries.length, consumer)) as Array<
         [string, string, number, number]
       >;
@@ -63,15 +68,17 @@ export function groupLoop(
       previous = new Map(rows.map((r) => [r[0], Math.max(0, Number(r[3]) - 1)]));
     }
     for (const entry of entries) {
-      const [id, fields] = entry;
+      // As a string: an XACK of Buffers costs more to write than one of strings.
+      const id = entry[0].toString('latin1');
+      const fields = entry[1];
       if (!fields) {
         acks.push(id); // trimmed away before anyone handled it
         continue;
       }
-      let attempt = previous?.get(id) ?? 0;
+      let attempt = previous === undefined ? 0 : (previous.get(id) ?? 0);
       let envelope: Envelope;
       try {
-        envelope = decodeEnvelope(field(fields, 'e'));
+        envelope = decodeEnvelope(body(fields));
       } catch (error) {
         dead.push(deadLetter(ctx, entry, error, group, 0));
         acks.push(id);
@@ -91,7 +98,7 @@ export function groupLoop(
         attempt++;
         try {
           // Decoded again per attempt: a schema may transform the data in place.
-          await handle(attempt === 1 ? envelope : decodeEnvelope(field(fields, 'e')));
+          await handle(attempt === 1 ? envelope : decodeEnvelope(body(fields)));
           acks.push(id);
           break;
         } catch (error) {
@@ -107,16 +114,14 @@ export function groupLoop(
         }
       }
     }
-    if (dead.length === 0) {
-      if (acks.length > 0) await redis.xack(stream, groupName, ...acks);
-      return;
-    }
+    if (dead.length === 0) return acks;
     // A dead letter and the ack of its entry go together, or not at all.
     const tx = redis.multi();
     for (const d of dead) tx.xadd(...(d.args as [string, string]));
     if (acks.length > 0) tx.xack(stream, groupName, ...acks);
     const results = await tx.exec();
     if (results?.every(([error]) => !error)) for (const d of dead) d.report();
+    return [];
   }
 
   async function run(): Promise<void> {
@@ -124,41 +129,60 @@ export function groupLoop(
     let nextClaim = 0;
     let failures = 0;
     const claimEvery = Math.max(50, Math.floor(ctx.claimIdleMs / 2));
+    const batch = String(ctx.batchSize);
+    // Own pending entries first (no blocking), then new ones.
+    const readOwn = ['GROUP', groupName, consumer, 'COUNT', batch, 'STREAMS', stream, '0'];
+    const block = String(Math.min(ctx.blockMs, claimEvery));
+    const readNew = ['GROUP', groupName, consumer, 'COUNT', batch, 'BLOCK', block, 'STREAMS', stream, '>'];
+    // Ids handled but not acked yet. They ride along with the next read of new entries; before a
+    // claim, a re-read of the own history (which must not return them) and on stop they go
+    // alone. A failed XACK keeps them for the next try: the entries stay pending meanwhile.
+    let acks: string[] = [];
+    const ackAlone = async () => {
+      if (acks.length === 0) return;
+      await redis.xack(stream, groupName, ...acks);
+      acks = [];
+    };
+    const read = async (args: string[]): Promise<XRead> => {
+      if (acks.length === 0) return (await reader.callBuffer('XREADGROUP', args)) as XRead;
+      const [ack, reply] =
+        (await reader
+          .pipeline()
+          .xack(stream, groupName, ...acks)
+          .callBuffer('XREADGROUP', args)
+          .exec()) ?? [];
+      if (ack?.[0]) throw ack[0];
+      acks = [];
+      if (reply?.[0]) throw reply[0];
+      return reply?.[1] as XRead;
+    };
     while (!stopping) {
       try {
         if (ctx.clock.now() >= nextClaim) {
-          const [next, claimed] = (await redis.xautoclaim(
+          await ackAlone();
+          const [next, claimed] = (await redis.callBuffer(
+            'XAUTOCLAIM',
             stream,
             groupName,
             consumer,
             ctx.claimIdleMs,
             cursor,
             'COUNT',
-            ctx.batchSize,
-          )) as [string, StreamEntry[]];
-          cursor = next;
+            batch,
+          )) as [Buffer, StreamEntry[]];
+          cursor = String(next);
           nextClaim = cursor === '0-0' ? ctx.clock.now() + claimEvery : 0;
-          if (claimed.length > 0) await processBatch(claimed, true);
+          if (claimed.length > 0) acks = await processBatch(claimed, true);
           continue;
         }
         const own = recover;
+        if (own) await ackAlone();
         blocked = !own;
-        const block = own ? [] : ['BLOCK', String(Math.min(ctx.blockMs, claimEvery))];
-        const reply = (await reader.xreadgroup(
-          'GROUP',
-          groupName,
-          consumer,
-          'COUNT',
-          ctx.batchSize,
-          ...(block as []),
-          'STREAMS',
-          stream,
-          own ? '0' : '>',
-        )) as XRead;
+        const reply = await read(own ? readOwn : readNew);
         blocked = false;
         const entries = reply?.[0]?.[1] ?? [];
         if (own && entries.length === 0) recover = false;
-        if (entries.length > 0) await processBatch(entries, own);
+        if (entries.length > 0) acks = await processBatch(entries, own);
         failures = 0;
       } catch (error) {
         blocked = false;
@@ -170,6 +194,13 @@ export function groupLoop(
         await retryPause(failures, abort.signal, ctx.clock);
       }
     }
+    // Not acked (the connection is gone): they stay pending and are delivered again later.
+    await ackAlone().catch((error: unknown) =>
+      ctx.logger?.warn(
+        { stream, group: groupName, error: errorInfo(error) },
+        'bus ack failed; entries will be redelivered',
+      ),
+    );
   }
 
   const done = started.then(run, run);
