@@ -20,6 +20,17 @@ const WILDCARD = '*';
 const HANDLER_FAILED = 'bus.handler_failed';
 
 type AnyHandler = (envelope: Envelope) => unknown;
+
+// `toISOString()` costs more than the rest of an envelope: events of one millisecond share it.
+let lastMs: number | undefined;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
 /** A registered handler: `off` removes it; a work-sharing group's also has its name and members. */
 type Listener = AnyHandler & { off: () => void; group?: string; members?: AnyHandler[] };
 
@@ -81,7 +92,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
       id: opts.id ?? crypto.randomUUID(),
       source: opts.source ?? source,
       type,
-      time: typeof time === 'string' ? time : new Date(time).toISOString(),
+      time: typeof time === 'string' ? time : isoTime(+time),
       data,
     };
     if (opts.subject !== undefined) envelope.subject = opts.subject;
@@ -200,7 +211,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
           { group, members: [] },
         );
       const member: AnyHandler = (envelope) => handler(envelope);
-      dispatcher.members = [...dispatcher.members, member];
+      dispatcher.members.push(member);
       return () => {
         dispatcher.members = dispatcher.members.filter((h) => h !== member);
         if (!dispatcher.members.length) dispatcher.off();

@@ -36,6 +36,19 @@ describe('createBus', () => {
     expect(c).toMatchObject({ id: 'fixed', subject: 'run-1', time: '1970-01-01T00:00:00.000Z', source: 'other' });
   });
 
+  it('envelope times follow the clock and a reused Date, millisecond by millisecond', () => {
+    let now = Date.UTC(2030, 0, 1);
+    const bus = createBus<AppEvents>({ clock: { now: () => now, setTimeout: () => 0, clearTimeout: () => {} } });
+    expect(bus.emit('ai.completed', { text: 'a' }).time).toBe('2030-01-01T00:00:00.000Z');
+    now += 1;
+    expect(bus.emit('ai.completed', { text: 'b' }).time).toBe('2030-01-01T00:00:00.001Z');
+    const at = new Date(0);
+    expect(bus.emit('ai.completed', { text: 'c' }, { time: at }).time).toBe('1970-01-01T00:00:00.000Z');
+    at.setTime(1500);
+    expect(bus.emit('ai.completed', { text: 'd' }, { time: at }).time).toBe('1970-01-01T00:00:01.500Z');
+    expect(bus.emit('ai.completed', { text: 'e' }, { time: '2030-01-01T00:00:00Z' }).time).toBe('2030-01-01T00:00:00Z');
+  });
+
   it('publish resolves after async handlers have settled', async () => {
     const bus = createBus<AppEvents>();
     const order: string[] = [];
