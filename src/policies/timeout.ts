@@ -27,7 +27,8 @@ type Timer = { unref?(): void } | undefined;
  * const res = await policy.execute(({ signal }) => fetch(url, { signal }));
  * ```
  */
-export function timeout(ms: number, { name = 'operation', clock = systemClock }: TimeoutOptions = {}): Policy {
+export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
+  const { name = 'operation', clock = systemClock } = options;
   assertNumber('timeout(ms)', ms, { min: 1, max: 2 ** 31 - 1 });
   // Every call gets the same limit, so deadlines come in order: the pending calls form a linked
   // list (O(1) removal) and one timer armed for the oldest deadline replaces a timer per call.
