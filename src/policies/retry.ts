@@ -22,7 +22,7 @@ export interface RetryOptions {
    * @default error.retryable === true for library errors, and fetch network `TypeError`s
    */
   retryOn?: (error: unknown, attempt: number) => boolean;
-  /** Wait an error's `retryAfterMs` (a server's `Retry-After`) instead of the backoff, capped by the backoff's `max` (30 s for `constant`). @default true */
+  /** Wait an error's `retryAfterMs` (a server's `Retry-After`) instead of the backoff, capped by the backoff's `max` (for `constant`: 30 s, or the delay when longer). @default true */
   respectRetryAfter?: boolean;
   /** Name carried by `http.retry` events and log lines. @default 'retry' */
   name?: string;
@@ -61,8 +61,9 @@ export function retry(options: RetryOptions = {}): Policy {
   assertNumber('retry.maxAttempts', maxAttempts, { min: 1, integer: true });
   assertBackoff(backoff, 'retry.backoff');
   if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
-  // A server's `Retry-After` is capped by the backoff's `max` (30 s for `constant`).
-  const cap = (backoff as ExponentialBackoff).max ?? 30_000;
+  // A server's `Retry-After` is capped by the backoff's `max` (for `constant`: 30 s, or the delay
+  // when longer, so the cap never cuts a wait below the configured one).
+  const cap = (backoff as ExponentialBackoff).max ?? Math.max((backoff as ConstantBackoff).delayMs, 30_000);
 
   /** The rare path: failed attempt number `attempt` is retried after a wait, or its error passed on. */
   async function again(task: Task, ctx: Ctx, ok: Ok, fail: Fail, attempt: number, error: unknown): Promise<void> {

@@ -190,6 +190,20 @@ describe('retry', () => {
     expect((times[1] as number) - (times[0] as number)).toBe(30_000);
   });
 
+  it('caps retryAfterMs under a constant backoff longer than 30 s at that delay', async () => {
+    const clock = fakeClock();
+    const times: number[] = [];
+    const p = retry({ maxAttempts: 2, backoff: constant(40_000), clock })
+      .execute(async () => {
+        times.push(clock.now());
+        throw new HttpError('busy', { status: 503, method: 'GET', url: 'https://api.test/x', retryAfterMs: 120_000 });
+      })
+      .catch(() => undefined);
+    await clock.advance(130_000);
+    await p;
+    expect((times[1] as number) - (times[0] as number)).toBe(40_000);
+  });
+
   it('runs once when the call is not idempotent', async () => {
     const fn = vi.fn(async () => {
       throw retryable();
