@@ -75,12 +75,14 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     name = 'breaker',
     clock = systemClock,
   } = options;
-  let { state = 'closed', openedAt = clock.now() }: Partial<CircuitBreakerSnapshot> = options.initialState ?? {};
+  // No saved state (undefined or null) starts closed.
+  const initial = options.initialState ?? {};
+  let { state = 'closed', openedAt = clock.now() }: Partial<CircuitBreakerSnapshot> = initial;
   if (typeof breaker?.create !== 'function')
     configError('circuitBreaker.breaker must be consecutive(n) or sampling({...})');
   assertNumber('circuitBreaker.halfOpenAfter', halfOpenAfter);
   assertNumber('circuitBreaker.maxHalfOpenProbes', maxHalfOpenProbes, { min: 1, integer: true });
-  if (!/^(closed|(half-)?open)$/.test(state) || !Number.isFinite(openedAt))
+  if (typeof initial !== 'object' || !/^(closed|(half-)?open)$/.test(state) || !Number.isFinite(openedAt))
     configError('circuitBreaker.initialState must come from toJSON()');
   const counter = breaker.create(clock);
   const listeners = new Set<(state: CircuitState, previous: CircuitState) => void>();

@@ -211,6 +211,11 @@ describe('circuitBreaker', () => {
     expect(restored.toJSON().state).toBe('half-open');
     const fresh = circuitBreaker({ clock, initialState: { state: 'closed' } });
     expect(fresh.state).toBe('closed');
+    // Nothing saved yet (a store returning null) starts closed.
+    expect(circuitBreaker({ clock, initialState: null as never }).toJSON()).toEqual({
+      state: 'closed',
+      openedAt: clock.now(),
+    });
   });
 
   it('isolate() holds the breaker open until every release', async () => {
@@ -270,6 +275,8 @@ describe('circuitBreaker', () => {
     ['maxHalfOpenProbes 0', () => circuitBreaker({ maxHalfOpenProbes: 0 })],
     ['initialState garbage', () => circuitBreaker({ initialState: { state: 'broken' } as never })],
     ['initialState openedAt NaN', () => circuitBreaker({ initialState: { state: 'open', openedAt: Number.NaN } })],
+    ['initialState openedAt null', () => circuitBreaker({ initialState: { state: 'open', openedAt: null as never } })],
+    ['initialState a string', () => circuitBreaker({ initialState: 'open' as never })],
   ])('refuses %s with CONFIG', (_, create) => {
     expect(create).toThrowError(expect.objectContaining({ code: 'CONFIG' }));
   });
