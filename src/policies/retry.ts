@@ -6,7 +6,14 @@ import { errorInfo } from '../internal/error-info.js';
 import { isNetworkError } from '../internal/network-error.js';
 import { sleep } from '../internal/sleep.js';
 import type { Clock, Logger, Policy } from '../types.js';
-import { assertBackoff, type Backoff, backoffDelay, DEFAULT_BACKOFF, type ExponentialBackoff } from './backoff.js';
+import {
+  assertBackoff,
+  type Backoff,
+  backoffDelay,
+  type ConstantBackoff,
+  DEFAULT_BACKOFF,
+  type ExponentialBackoff,
+} from './backoff.js';
 import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
 import { report } from './report.js';
 
