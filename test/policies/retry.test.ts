@@ -263,6 +263,7 @@ describe('retry', () => {
     [{ maxAttempts: 1.5 }],
     [{ maxAttempts: Number.NaN }],
     [{ maxAttempts: '3' }],
+    [{ maxAttempts: null }],
     [{ backoff: { type: 'linear' } }],
     [{ backoff: 100 }],
     [{ retryOn: 'yes' }],
