@@ -3,8 +3,8 @@
 // 2. 10,000 no-op jobs through createQueue + bullmqDriver vs a raw BullMQ Queue + Worker
 //    (same concurrency, same retention);
 // 3. scale-out: 1 vs 4 worker processes on the BullMQ driver for jobs that wait 5 ms.
-import { type ChildProcess, fork } from 'node:child_process';
-import { createConnection } from 'node:net';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -13,7 +13,49 @@ import { bullmqDriver } from '../src/queue/bullmq/index.js';
 import { createQueue, memoryDriver, type QueueDriver } from '../src/queue/index.js';
 import { markdownTable, ops, recordResults } from './results.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * A private `redis-server` for the run when one is installed and REDIS_URL is not set: on a
+ * shared machine other clients of a shared Redis would count in its CPU time and slow it down
+ * for one side or the other.
+ */
+async function privateRedis(): Promise<{ url: string; stop: () => void } | undefined> {
+  if (process.env.REDIS_URL) return undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const started = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    const deadline = Date.now() + 5_000;
+    const poll = () => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => (Date.now() > deadline ? resolve(false) : setTimeout(poll, 50)));
+    };
+    poll();
+  });
+  if (!started) {
+    child.kill();
+    return undefined;
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+const ownRedis = await privateRedis();
+process.once('exit', () => ownRedis?.stop());
+const REDIS_URL = ownRedis?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOBS = 10_000;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -92,6 +134,8 @@ async function memoryRaw(): Promise<Timing> {
 // --- 2. BullMQ driver vs raw BullMQ ------------------------------------------------------------
 const BULL_CONCURRENCY = 50;
 const BATCH = 1_000;
+const BULL_ROUNDS = 11;
+const COMMAND_JOBS = 500;
 
 async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
@@ -102,16 +146,16 @@ async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-async function bullOurs(redis: Redis, prefix: string): Promise<Timing> {
+async function bullOurs(redis: Redis, prefix: string, jobs = JOBS): Promise<Timing> {
   const driver: QueueDriver = bullmqDriver({ connection: redis, prefix });
   const queue = createQueue<{ ai_tasks: { i: number } }>({ driver });
-  const c = counter(JOBS);
+  const c = counter(jobs);
   await queue.process('ai_tasks', c.hit, { concurrency: BULL_CONCURRENCY });
   const stop = await startTimer(redis);
-  for (let from = 0; from < JOBS; from += BATCH) {
+  for (let from = 0; from < jobs; from += BATCH) {
     await queue.sendMany(
       'ai_tasks',
-      Array.from({ length: BATCH }, (_, k) => ({ payload: { i: from + k } })),
+      Array.from({ length: Math.min(BATCH, jobs - from) }, (_, k) => ({ payload: { i: from + k } })),
     );
   }
   await c.done;
@@ -120,9 +164,9 @@ async function bullOurs(redis: Redis, prefix: string): Promise<Timing> {
   return timing;
 }
 
-async function bullRaw(redis: Redis, prefix: string): Promise<Timing> {
+async function bullRaw(redis: Redis, prefix: string, jobs = JOBS): Promise<Timing> {
   const queue = new Queue('ai_tasks', { connection: redis, prefix });
-  const c = counter(JOBS);
+  const c = counter(jobs);
   const worker = new Worker('ai_tasks', async () => c.hit(), {
     connection: redis,
     prefix,
@@ -131,14 +175,55 @@ async function bullRaw(redis: Redis, prefix: string): Promise<Timing> {
   await worker.waitUntilReady();
   const opts = { attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } };
   const stop = await startTimer(redis);
-  for (let from = 0; from < JOBS; from += BATCH) {
-    await queue.addBulk(Array.from({ length: BATCH }, (_, k) => ({ name: 'ai_tasks', data: { i: from + k }, opts })));
+  for (let from = 0; from < jobs; from += BATCH) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(BATCH, jobs - from) }, (_, k) => ({
+        name: 'ai_tasks',
+        data: { i: from + k },
+        opts,
+      })),
+    );
   }
   await c.done;
   const timing = await stop();
   await worker.close();
   await queue.close();
   return timing;
+}
+
+/**
+ * Redis commands per job on each side, counted with MONITOR on a small run (commands inside
+ * BullMQ's Lua scripts included), filtered by each run's key prefix.
+ */
+async function commandsPerJob(
+  redis: Redis,
+  jobs: number,
+): Promise<{ ours: Map<string, number>; raw: Map<string, number> }> {
+  const base = new Redis(REDIS_URL);
+  const monitor = await base.monitor();
+  const seen: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
+  const count = async (prefix: string, run: () => Promise<void>) => {
+    const from = seen.length;
+    await run();
+    await new Promise((r) => setTimeout(r, 200)); // let MONITOR catch up
+    const byName = new Map<string, number>();
+    for (const args of seen.slice(from)) {
+      if (!args.some((a) => typeof a === 'string' && a.includes(prefix))) continue;
+      const name = String(args[0]).toLowerCase();
+      byName.set(name, (byName.get(name) ?? 0) + 1 / jobs);
+    }
+    return byName;
+  };
+  const oursPrefix = `${runId}_mo`;
+  const rawPrefix = `${runId}_mr`;
+  const ours = await count(oursPrefix, () => bullOurs(redis, oursPrefix, jobs).then(() => undefined));
+  const raw = await count(rawPrefix, () => bullRaw(redis, rawPrefix, jobs).then(() => undefined));
+  monitor.disconnect();
+  base.disconnect();
+  await deletePrefix(redis, oursPrefix);
+  await deletePrefix(redis, rawPrefix);
+  return { ours, raw };
 }
 
 // --- 3. scale-out ------------------------------------------------------------------------------
@@ -250,15 +335,19 @@ if (await redisUp()) {
       await run(redis, prefix);
       await deletePrefix(redis, prefix);
     }
-    for (let round = 0; round < 5; round++) {
+    // Interleaved rounds, alternating who goes first so neither side always meets a warmer
+    // Redis (or a quieter machine); each side gets a fresh prefix of the same shape.
+    for (let round = 0; round < BULL_ROUNDS; round++) {
       const a = `${runId}_o${round}`;
       const b = `${runId}_r${round}`;
-      // Alternate who goes first so neither side always meets a warmer Redis.
+      gc();
       if (round % 2 === 0) {
         bull.ours.push(await bullOurs(redis, a));
+        gc();
         bull.raw.push(await bullRaw(redis, b));
       } else {
         bull.raw.push(await bullRaw(redis, b));
+        gc();
         bull.ours.push(await bullOurs(redis, a));
       }
       await deletePrefix(redis, a);
@@ -274,6 +363,28 @@ if (await redisUp()) {
       0.95,
       'bullmqDriver vs raw BullMQ',
     );
+    const paired = (pick: (t: Timing) => number) => bull.ours.map((o, i) => pick(bull.raw[i] as Timing) / pick(o));
+    const wallRatios = paired((t) => t.ms);
+    const cpuRatios = paired((t) => t.cpuMs);
+    const list = (xs: number[]) => xs.map((x) => `${x.toFixed(2)}×`).join(', ');
+    lines.push(
+      `bullmqDriver vs raw BullMQ, round by round (raw time / ours): wall ${list(wallRatios)} (median ` +
+        `${median(wallRatios).toFixed(2)}×); CPU ${list(cpuRatios)} (median ${median(cpuRatios).toFixed(2)}×)`,
+    );
+
+    const commands = await commandsPerJob(redis, COMMAND_JOBS);
+    const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    const names = [...new Set([...commands.ours.keys(), ...commands.raw.keys()])].sort(
+      (x, y) => (commands.raw.get(y) ?? 0) - (commands.raw.get(x) ?? 0),
+    );
+    const differing = names.filter((n) => Math.abs((commands.ours.get(n) ?? 0) - (commands.raw.get(n) ?? 0)) >= 0.01);
+    lines.push(
+      `Redis commands per job (MONITOR, ${COMMAND_JOBS} jobs, Lua-internal commands included): ours ` +
+        `${total(commands.ours).toFixed(2)}, raw ${total(commands.raw).toFixed(2)}` +
+        (differing.length
+          ? `; differing: ${differing.map((n) => `${n} ${(commands.ours.get(n) ?? 0).toFixed(2)} vs ${(commands.raw.get(n) ?? 0).toFixed(2)}`).join(', ')}`
+          : '; the same commands, in the same numbers'),
+    );
 
     const one = `${runId}_s1`;
     const four = `${runId}_s4`;
@@ -286,6 +397,7 @@ if (await redisUp()) {
     lines.push(`scale-out 1 -> 4 worker processes: ${(t1 / t4).toFixed(2)}× (goal >= 3×)`);
   } finally {
     await redis.quit();
+    ownRedis?.stop();
   }
 } else {
   lines.push(`Redis is not reachable at ${REDIS_URL}: BullMQ rows skipped`);
@@ -301,10 +413,12 @@ for (const line of lines) console.log(line);
 recordResults(
   'queue',
   'Queue: memoryDriver vs p-queue, bullmqDriver vs BullMQ, scale-out',
-  `${JOBS.toLocaleString('en-US')} no-op jobs from first send to last completion, medians of 7 rounds in memory and 5 on ` +
-    `Redis. CPU ms is this process's CPU time, plus the Redis server's for the BullMQ rows; it is the steadier ` +
-    `figure on a busy machine. BullMQ rows enqueue in batches of ${BATCH} with the same retention (1,000 completed/failed) ` +
-    `on both sides.\n\n${table}\n\n` +
+  `${JOBS.toLocaleString('en-US')} no-op jobs from first send to last completion, medians of 7 rounds in memory and ` +
+    `${BULL_ROUNDS} on Redis (after one discarded warm-up round each; rounds interleaved, alternating which side goes ` +
+    `first). CPU ms is this process's CPU time, plus the Redis server's for the BullMQ rows; it is the steadier ` +
+    `figure on a busy machine. BullMQ rows enqueue in batches of ${BATCH} with the same retention (1,000 completed/failed), ` +
+    `the same queue name and prefix shape, and BullMQ-assigned job ids on both sides, on ` +
+    `${ownRedis ? 'a private redis-server started for the run (no other clients)' : `the Redis at ${REDIS_URL}`}.\n\n${table}\n\n` +
     (scaleTable
       ? `Scale-out: ${SCALE_JOBS.toLocaleString('en-US')} jobs that each wait 5 ms (I/O-bound), one job at a time per worker process; ` +
         `wall time from the first send until all are done (worker start-up excluded).\n\n${scaleTable}\n\n`
