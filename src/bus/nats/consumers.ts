@@ -114,11 +114,12 @@ export function natsGroup(
     ctx,
     open,
     async (m) => {
-      const attempt = m.info.redeliveryCount;
       try {
         await handle(decodeEnvelope(decoder.decode(m.data)));
         m.ack();
       } catch (error) {
+        // Parsed from the reply subject: only read when needed.
+        const attempt = m.info.redeliveryCount;
         if (!isPermanent(error) && attempt < ctx.maxAttempts) {
           m.nak(backoffDelay(ctx.backoff, attempt));
           return;
