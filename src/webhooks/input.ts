@@ -13,14 +13,17 @@ export interface Message extends WebhookMessage {
 
 /**
  * `WebhookMessage.header`: a header's value, looked up case-insensitively in the message's
- * `headers`, a Fetch `Headers` (any implementation with `get`), a plain object or pairs. A header given twice (two keys differing in case, a
- * `string[]` of several values, two pairs) or holding anything but printable ASCII throws
- * `malformed_signature`. (A Fetch `Headers` joins repeats with ", ", which every scheme refuses
- * as malformed.) Scanned on each lookup rather than copied: schemes read two or three headers.
+ * `headers`, a Fetch `Headers`, a plain object or pairs. A header given twice (two keys
+ * differing in case, a `string[]` of several values, two pairs) or holding anything but
+ * printable ASCII throws `malformed_signature`. (A Fetch `Headers` joins repeats with ", ",
+ * which every scheme refuses as malformed.) Scanned on each lookup rather than copied: schemes
+ * read two or three headers.
  */
 export function header(this: Message, name: string): string | undefined {
   const headers = this.headers;
   let found: string | null | undefined;
+  // Duck-typed: a Request from another fetch implementation (undici's package, a polyfill)
+  // carries a Headers that is not this realm's class.
   if (typeof (headers as Headers).get === 'function') found = (headers as Headers).get(name);
   else {
     const pairs = Array.isArray(headers);

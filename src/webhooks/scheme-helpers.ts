@@ -52,10 +52,11 @@ export const firstKey = (keys: readonly HmacKey[]): HmacKey => keys[0] ?? reject
 
 /**
  * Returns `result` when any key's HMAC of `parts` equals any candidate from index `at` on
- * (each compared in constant time, with no early exit), else throws `invalid_signature` (`malformed_signature`
- * without candidates). With `ms`, the signed time in milliseconds, a valid signature whose time
- * is further than the tolerance from now throws `timestamp_out_of_range`. Synchronous on the
- * Node engine, so a whole verification runs without a promise hop; a promise on Web Crypto.
+ * (each compared in constant time, with no early exit), else throws `invalid_signature`
+ * (`malformed_signature` without candidates). With `ms`, the signed time in milliseconds, a
+ * valid signature whose time is further than the tolerance from now (either way) throws
+ * `timestamp_out_of_range`: the signature is checked first. Synchronous on the Node engine, so
+ * a whole verification runs without a promise hop; a promise on Web Crypto.
  */
 export function verifyDigest(
   keys: readonly HmacKey[],

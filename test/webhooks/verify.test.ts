@@ -192,6 +192,23 @@ describe('verifyWebhook rejections', () => {
     await expect(verifyWebhook({ body, headers: olderSigned }, sw)).resolves.toBeDefined();
   });
 
+  it('hmac base64: each algorithm accepts only the canonical spelling of its digest', async () => {
+    for (const algorithm of ['SHA-1', 'SHA-256', 'SHA-512'] as const) {
+      const scheme = hmac({ header: 'x-sig', algorithm, encoding: 'base64', secret: CANARY });
+      const headers = await signWebhook(body, scheme);
+      const sig = headers['x-sig'] as string;
+      await expect(verifyWebhook({ body, headers }, scheme)).resolves.toBeDefined();
+      // The same bytes with stray low bits before the padding, or without the padding.
+      const pads = sig.length - sig.replace(/=+$/, '').length;
+      const last = sig.length - pads - 1;
+      const stray = `${sig.slice(0, last)}${sig[last] === 'B' ? 'C' : 'B'}${sig.slice(last + 1)}`;
+      for (const bad of [stray, sig.replace(/=+$/, ''), `${sig}=`, sig.slice(4)]) {
+        if (bad === sig) continue;
+        expect(await reason({ body, headers: { 'x-sig': bad } }, scheme)).toBe('malformed_signature');
+      }
+    }
+  });
+
   it('a Standard Webhooks secret may omit its base64 padding and whsec_ prefix', async () => {
     const padded = standardWebhooks({ secret: `whsec_${btoa('older')}` });
     const headers = await signWebhook(body, padded);

@@ -21,6 +21,8 @@ export interface HmacSchemeOptions {
 }
 
 const LENGTHS: Record<HmacAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 };
+// The last base64 character before 0, 1 or 2 `=`: with padding, its low 2 or 4 bits are zero.
+const BEFORE_PAD = ['[A-Za-z0-9+/]', '[AEIMQUYcgkosw048]', '[AQgw]'];
 
 /**
  * Any "HMAC of the body in one header" scheme (automation services, internal senders).
@@ -45,11 +47,11 @@ export function hmac(options: HmacSchemeOptions): WebhookScheme {
   // The digest's exact shape: lowercase hex, or canonical base64 (its padding, and a last
   // character before it that carries no stray bits).
   const pad = (3 - (length % 3)) % 3;
-  const shape = hex
-    ? new RegExp(`^[0-9a-f]{${length * 2}}$`)
-    : new RegExp(
-        `^[A-Za-z0-9+/]{${Math.ceil(length / 3) * 4 - pad - 1}}${['[A-Za-z0-9+/]', '[AEIMQUYcgkosw048]', '[AQgw]'][pad]}={${pad}}$`,
-      );
+  const shape = new RegExp(
+    hex
+      ? `^[0-9a-f]{${length * 2}}$`
+      : `^[A-Za-z0-9+/]{${Math.ceil(length / 3) * 4 - pad - 1}}${BEFORE_PAD[pad]}={${pad}}$`,
+  );
   const keys = secretKeys(options.secret, hex ? HEX : BASE64, undefined, algorithm);
   return {
     name: 'hmac',
