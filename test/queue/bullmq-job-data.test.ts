@@ -43,11 +43,10 @@ describe('BullMQ job mapping', () => {
         timeoutMs: 1_000,
       },
       retention(10, 20),
-      'tag-1',
     );
     expect(mapped).toEqual({
       name: 'ai_tasks',
-      data: { payload: { prompt: 'x' }, backoff: exponential({ initial: 10 }), timeoutMs: 1_000, tag: 'tag-1' },
+      data: { payload: { prompt: 'x' }, backoff: exponential({ initial: 10 }), timeoutMs: 1_000 },
       opts: {
         jobId: 'j_1',
         attempts: 3,

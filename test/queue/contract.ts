@@ -332,6 +332,22 @@ export function queueContract(setup: ContractSetup): void {
     expect(of('queue.enqueued')).toHaveLength(3);
   });
 
+  it('enqueues a jobId sent by many concurrent sends exactly once, and announces it once', async () => {
+    const { queue, of } = make();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 3 === 0
+          ? queue.sendMany('ai_tasks', [{ payload: { prompt: `batch ${i}` }, options: { jobId: 'evt_race' } }])
+          : queue.send('ai_tasks', { prompt: `single ${i}` }, { jobId: 'evt_race' }).then((r) => [r]),
+      ),
+    );
+    const flat = results.flat();
+    expect(flat.every((r) => r.id === 'evt_race')).toBe(true);
+    expect(flat.filter((r) => r.enqueued)).toHaveLength(1);
+    expect(of('queue.enqueued')).toEqual([{ queue: 'ai_tasks', jobId: 'evt_race' }]);
+    expect((await queue.counts('ai_tasks')).waiting).toBe(1);
+  });
+
   it('gives each job sent without a jobId its own id, valid for dead letters and retries', async () => {
     const { queue, of } = make();
     const sent = await queue.sendMany('voice_tasks', [{ payload: { callId: 'a' } }, { payload: { callId: 'b' } }]);

@@ -1,4 +1,4 @@
-import { type Job as BullJob, type ConnectionOptions, Queue, Worker } from 'bullmq';
+import { type Job as BullJob, type ConnectionOptions, Job, Queue, Worker } from 'bullmq';
 import { AbortError } from '../../errors/abort-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
 import { errorInfo } from '../../internal/error-info.js';
@@ -30,6 +30,11 @@ export interface BullmqDriverOptions {
   /** Receives queue, worker and connection errors (worker errors also reach `createQueue`'s logger). */
   logger?: Logger;
 }
+
+type BullAdd = ReturnType<typeof toBullJob>;
+
+/** Connections the driver's script is registered on. */
+const defined = new WeakSet<object>();
 
 interface Lane {
   queue: Queue;
@@ -166,21 +171,37 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
   }
 
   /**
-   * For each job sent with a caller's jobId, whether this send stored it: BullMQ returns the id
-   * either way, so read back the tag each send put in its data (one round trip, only for
-   * de-duplicable jobs). A job already finished and trimmed counts as stored by this send.
+   * Adds jobs of one queue of which some carry a caller's jobId, in one MULTI: an `EXISTS` just
+   * before each such job's BullMQ add tells, atomically, whether the id was already held
+   * (BullMQ returns the id either way). The whole batch is stored or nothing is.
    */
-  async function storedByThisSend(queue: Queue, list: ReturnType<typeof toBullJob>[]): Promise<boolean[]> {
-    const tagged = list.filter((job) => job.data.tag !== undefined);
-    if (tagged.length === 0) return [];
+  async function addKeyed(queue: Queue, list: BullAdd[]): Promise<AddedJob[]> {
     const client = await queue.client;
-    // Sent together: one round trip.
-    const replies = await Promise.all(tagged.map((job) => client.hget(queue.toKey(job.opts.jobId as string), 'data')));
+    if (!defined.has(client)) {
+      client.defineCommand('wawagotJobExists', { numberOfKeys: 1, lua: "return redis.call('EXISTS', KEYS[1])" });
+      defined.add(client);
+    }
+    const multi = client.multi();
+    const queued: Array<Promise<unknown>> = [];
+    for (const { name, data, opts } of list) {
+      const job = new Job(queue, name, data, opts, opts.jobId);
+      if (opts.jobId !== undefined) multi.runCommand('wawagotJobExists', [queue.toKey(opts.jobId)]);
+      // Queues the add on `multi` (BullMQ's own bulk add does the same on a pipeline).
+      queued.push(job.addJob(multi, { parentDependenciesKey: '' }));
+    }
+    await Promise.all(queued); // option errors surface here, before anything is sent
+    const replies = (await multi.exec()) ?? [];
     let n = 0;
-    return list.map((job) => {
-      if (job.data.tag === undefined) return true;
-      const data = replies[n++];
-      return typeof data !== 'string' || data.includes(job.data.tag);
+    const reply = (): unknown => {
+      const [error, value] = replies[n++] ?? [new Error('queue driver: missing MULTI reply'), undefined];
+      if (error) throw error;
+      return value;
+    };
+    return list.map(({ opts }) => {
+      const held = opts.jobId !== undefined && Number(reply()) === 1;
+      const id = reply();
+      if (typeof id === 'number' && id < 0) throw new Error(`BullMQ refused job ${opts.jobId ?? ''} (code ${id})`);
+      return { id: String(id), enqueued: !held };
     });
   }
 
@@ -199,29 +220,32 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       assertOpen();
       const added: AddedJob[] = new Array(jobs.length);
       // Jobs grouped by queue, with their index in `jobs`.
-      const byQueue = new Map<string, { list: ReturnType<typeof toBullJob>[]; at: number[] }>();
+      const byQueue = new Map<string, { list: BullAdd[]; at: number[]; keyed: boolean }>();
       for (let i = 0; i < jobs.length; i++) {
         const job = jobs[i] as DriverJob;
         let group = byQueue.get(job.name);
         if (!group) {
-          group = { list: [], at: [] };
+          group = { list: [], at: [], keyed: false };
           byQueue.set(job.name, group);
         }
-        // A caller's jobId may be held already: tag the send to learn whether it stored the job.
-        group.list.push(toBullJob(job, retention, job.id === undefined ? undefined : crypto.randomUUID()));
+        group.list.push(toBullJob(job, retention));
         group.at.push(i);
+        if (job.id !== undefined) group.keyed = true;
       }
-      for (const [name, { list, at }] of byQueue) {
+      for (const [name, { list, at, keyed }] of byQueue) {
         const { queue } = lane(name);
         const [first] = list;
-        const stored =
-          list.length === 1 && first
-            ? [await queue.add(first.name, first.data, first.opts)]
-            : await queue.addBulk(list);
-        const enqueued = await storedByThisSend(queue, list);
-        for (let k = 0; k < at.length; k++) {
-          added[at[k] as number] = { id: stored[k]?.id as string, enqueued: enqueued[k] !== false };
+        let results: AddedJob[];
+        if (keyed) results = await addKeyed(queue, list);
+        else {
+          // Without caller ids nothing can be held already: BullMQ's own add, as a plain producer does.
+          const stored =
+            list.length === 1 && first
+              ? [await queue.add(first.name, first.data, first.opts)]
+              : await queue.addBulk(list);
+          results = stored.map((job) => ({ id: job.id as string, enqueued: true }));
         }
+        for (let k = 0; k < at.length; k++) added[at[k] as number] = results[k] as AddedJob;
       }
       return added;
     },

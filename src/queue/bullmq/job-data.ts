@@ -13,11 +13,6 @@ export interface StoredData {
   payload: unknown;
   backoff?: ExponentialBackoff;
   timeoutMs?: number;
-  /**
-   * A random tag of the `send` that stored a job under a caller's `jobId`: reading it back tells
-   * whether that send enqueued the job or was de-duplicated against one already held.
-   */
-  tag?: string;
 }
 
 /** Retention of finished jobs in the main queue, as BullMQ options (shared by every job). */
@@ -44,12 +39,10 @@ export const isBullId = (id: string): boolean => /^\d+$/.test(id);
 export function toBullJob(
   job: Omit<DriverJob, 'json'>,
   retention: Retention,
-  tag?: string,
 ): { name: string; data: StoredData; opts: JobsOptions } {
   const data: StoredData = { payload: job.payload };
   if (job.backoff.type === 'exponential') data.backoff = job.backoff;
   if (job.timeoutMs !== undefined) data.timeoutMs = job.timeoutMs;
-  if (tag !== undefined) data.tag = tag;
   const opts: JobsOptions = {
     attempts: job.attempts,
     removeOnComplete: retention.removeOnComplete,
