@@ -1,9 +1,9 @@
 import { errorInfo } from '../../internal/error-info.js';
 import type { Envelope } from '../types.js';
 import { decodeEnvelope, retryPause } from '../wire.js';
-import { body, deadLetter, field, type RedisContext, readerConnection, type StreamEntry } from './context.js';
+import { deadLetter, entries, type RawEntry, type RedisContext, readerConnection } from './context.js';
 
-type XRead = Array<[stream: Buffer, entries: StreamEntry[]]> | null;
+type XRead = Array<[stream: Buffer, entries: RawEntry[]]> | null;
 
 /**
  * Follows the stream with `XREAD` from its end at start, handing every entry published by
@@ -19,7 +19,7 @@ export function broadcastLoop(
   const abort = new AbortController();
   let stopping = false;
   const origin = Buffer.from(ctx.origin);
-  let last: string | Buffer | undefined;
+  let last: string | undefined;
 
   // The stream's end when the subscription starts; read again by the loop if this fails, so a
   // failed start never replays the whole stream history.
@@ -42,14 +42,14 @@ export function broadcastLoop(
           ctx.blockMs,
           'STREAMS',
           stream,
-          last as Buffer,
+          last as string,
         )) as XRead;
         failures = 0;
-        for (const entry of reply?.[0]?.[1] ?? []) {
+        for (const entry of entries(reply?.[0]?.[1], origin)) {
           last = entry[0];
-          if (field(entry[1], 'o')?.equals(origin)) continue;
+          if (entry[1] === null) continue; // published by this transport
           try {
-            await handle(decodeEnvelope(body(entry[1])));
+            await handle(decodeEnvelope(entry[1]));
           } catch (error) {
             const dead = deadLetter(ctx, entry, error, undefined, 1);
             await redis

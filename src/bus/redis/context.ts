@@ -16,12 +16,11 @@ export interface RedisContext extends TransportCommon {
   batchSize: number;
 }
 
-/**
- * A stream entry as the `…Buffer` commands of ioredis return it: id and a flat field list (null
- * once trimmed). Reading Buffers skips the string copy of every id, field name and value: only
- * the envelope is decoded.
- */
-export type StreamEntry = [id: Buffer, fields: Buffer[] | null];
+/** A stream entry as the `…Buffer` commands of ioredis return it: id and a flat field list (null once trimmed). */
+export type RawEntry = [id: Buffer, fields: Buffer[] | null];
+
+/** An entry as the loops use it: id and envelope JSON (`null` once trimmed, `undefined` when missing). */
+export type Entry = [id: string, body: string | null | undefined];
 
 /** The value of the one-letter field `name` (`'e'`, `'o'`) in a flat field list. */
 export function field(fields: Buffer[] | null, name: string): Buffer | undefined {
@@ -34,9 +33,20 @@ export function field(fields: Buffer[] | null, name: string): Buffer | undefined
   return undefined;
 }
 
-/** The envelope JSON of an entry (`undefined` when it has none). */
-export function body(fields: Buffer[] | null): string | undefined {
-  return field(fields, 'e')?.toString();
+/**
+ * Reduces the entries of a reply read as Buffers, in place, to id and envelope JSON (`null` for
+ * the entries published by origin `skip`, as for trimmed ones). Only these two are ever decoded, and no
+ * Buffer outlives the reply: held across a batch, they cost the garbage collector more than the
+ * strings.
+ */
+export function entries(raw: RawEntry[] | undefined, skip?: Buffer): Entry[] {
+  if (!raw) return [];
+  for (const entry of raw as unknown as Array<[Buffer | string, Buffer[] | string | null | undefined]>) {
+    const fields = entry[1] as Buffer[] | null;
+    entry[0] = (entry[0] as Buffer).toString('latin1');
+    entry[1] = fields && (skip && field(fields, 'o')?.equals(skip) ? null : field(fields, 'e')?.toString());
+  }
+  return raw as unknown as Entry[];
 }
 
 /**
@@ -45,20 +55,19 @@ export function body(fields: Buffer[] | null): string | undefined {
  */
 export function deadLetter(
   ctx: RedisContext,
-  entry: StreamEntry,
+  entry: Entry,
   error: unknown,
   group: string | undefined,
   attempts: number,
-): { args: Array<string | Buffer>; report(): void } {
+): { args: string[]; report(): void } {
   const info = errorInfo(error);
-  const e = field(entry[1], 'e');
-  const report = () => ctx.reportDead({ ...peek(e?.toString()), group, attempts, error: info });
+  const report = () => ctx.reportDead({ ...peek(entry[1] ?? undefined), group, attempts, error: info });
   const args = [
     ctx.deadStream,
     ...ctx.trim,
     '*',
     'e',
-    e ?? '',
+    entry[1] ?? '',
     'entry',
     entry[0],
     'group',

@@ -3,9 +3,9 @@ import { sleep } from '../../internal/sleep.js';
 import { backoffDelay } from '../../policies/backoff.js';
 import type { Envelope } from '../types.js';
 import { decodeEnvelope, isPermanent, retryPause } from '../wire.js';
-import { body, deadLetter, type RedisContext, readerConnection, type StreamEntry } from './context.js';
+import { deadLetter, type Entry, entries, type RawEntry, type RedisContext, readerConnection } from './context.js';
 
-type XRead = Array<[stream: Buffer, entries: StreamEntry[]]> | null;
+type XRead = Array<[stream: Buffer, entries: RawEntry[]]> | null;
 
 /**
  * One member of the Redis consumer group `groupName` (the bus group `group` for `type`): reads
@@ -53,32 +53,30 @@ export function groupLoop(
    * Handles a batch; returns the ids to ack (sent with the next read), or none once a `MULTI`
    * has acked them together with dead letters.
    */
-  async function processBatch(entries: StreamEntry[], redelivered: boolean): Promise<string[]> {
+  async function processBatch(batch: Entry[], redelivered: boolean): Promise<string[]> {
     const acks: string[] = [];
     const dead: Array<ReturnType<typeof deadLetter>> = [];
     let previous: Map<string, number> | undefined;
     if (redelivered) {
-      const first = String(entries[0]?.[0]);
-      const last = String(entries[entries.length - 1]?.[0]);
-      const rows = (await redis.xpending(stream, groupName, first, last, entries.length, consumer)) as Array<
+      const first = batch[0]?.[0] as string;
+      const last = batch[batch.length - 1]?.[0] as string;
+      const rows = (await redis.xpending(stream, groupName, first, last, batch.length, consumer)) as Array<
         [string, string, number, number]
       >;
       // XAUTOCLAIM and re-reading the own history count deliveries: the earlier ones never acked
       // (a poison event that crashes its process each time ends in the dead letters).
       previous = new Map(rows.map((r) => [r[0], Math.max(0, Number(r[3]) - 1)]));
     }
-    for (const entry of entries) {
-      // As a string: an XACK of Buffers costs more to write than one of strings.
-      const id = entry[0].toString('latin1');
-      const fields = entry[1];
-      if (!fields) {
+    for (const entry of batch) {
+      const [id, json] = entry;
+      if (json === null) {
         acks.push(id); // trimmed away before anyone handled it
         continue;
       }
       let attempt = previous === undefined ? 0 : (previous.get(id) ?? 0);
       let envelope: Envelope;
       try {
-        envelope = decodeEnvelope(body(fields));
+        envelope = decodeEnvelope(json);
       } catch (error) {
         dead.push(deadLetter(ctx, entry, error, group, 0));
         acks.push(id);
@@ -98,7 +96,7 @@ export function groupLoop(
         attempt++;
         try {
           // Decoded again per attempt: a schema may transform the data in place.
-          await handle(attempt === 1 ? envelope : decodeEnvelope(body(fields)));
+          await handle(attempt === 1 ? envelope : decodeEnvelope(json));
           acks.push(id);
           break;
         } catch (error) {
@@ -129,11 +127,11 @@ export function groupLoop(
     let nextClaim = 0;
     let failures = 0;
     const claimEvery = Math.max(50, Math.floor(ctx.claimIdleMs / 2));
-    const batch = String(ctx.batchSize);
+    const count = String(ctx.batchSize);
     // Own pending entries first (no blocking), then new ones.
-    const readOwn = ['GROUP', groupName, consumer, 'COUNT', batch, 'STREAMS', stream, '0'];
+    const readOwn = ['GROUP', groupName, consumer, 'COUNT', count, 'STREAMS', stream, '0'];
     const block = String(Math.min(ctx.blockMs, claimEvery));
-    const readNew = ['GROUP', groupName, consumer, 'COUNT', batch, 'BLOCK', block, 'STREAMS', stream, '>'];
+    const readNew = ['GROUP', groupName, consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', stream, '>'];
     // Ids handled but not acked yet. They ride along with the next read of new entries; before a
     // claim, a re-read of the own history (which must not return them) and on stop they go
     // alone. A failed XACK keeps them for the next try: the entries stay pending meanwhile.
@@ -168,11 +166,11 @@ export function groupLoop(
             ctx.claimIdleMs,
             cursor,
             'COUNT',
-            batch,
-          )) as [Buffer, StreamEntry[]];
+            count,
+          )) as [Buffer, RawEntry[]];
           cursor = String(next);
           nextClaim = cursor === '0-0' ? ctx.clock.now() + claimEvery : 0;
-          if (claimed.length > 0) acks = await processBatch(claimed, true);
+          if (claimed.length > 0) acks = await processBatch(entries(claimed), true);
           continue;
         }
         const own = recover;
@@ -180,9 +178,9 @@ export function groupLoop(
         blocked = !own;
         const reply = await read(own ? readOwn : readNew);
         blocked = false;
-        const entries = reply?.[0]?.[1] ?? [];
-        if (own && entries.length === 0) recover = false;
-        if (entries.length > 0) acks = await processBatch(entries, own);
+        const batch = entries(reply?.[0]?.[1]);
+        if (own && batch.length === 0) recover = false;
+        if (batch.length > 0) acks = await processBatch(batch, own);
         failures = 0;
       } catch (error) {
         blocked = false;
