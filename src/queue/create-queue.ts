@@ -111,7 +111,11 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
   }
 
   function sendNow(job: DriverJob): Promise<SendResult> {
-    return driver.add([job]).then((added) => announce(job, added[0]));
+    const added = driver.add([job]);
+    // An in-process driver answers at once: no extra promise per job.
+    return Array.isArray(added)
+      ? Promise.resolve(announce(job, added[0]))
+      : added.then((stored) => announce(job, stored[0]));
   }
 
   async function sendLater(prepared: Promise<DriverJob>): Promise<SendResult> {

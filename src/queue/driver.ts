@@ -121,9 +121,10 @@ export interface QueueDriver {
   readonly kind: string;
   /**
    * Enqueues jobs atomically where the backend allows and reports, per job and in order, its id
-   * and whether it was enqueued: a job whose `id` the driver still holds is not stored twice.
+   * and whether it was enqueued: a job whose `id` the driver still holds is not stored twice. A
+   * driver that stores in-process may report synchronously (and throw instead of rejecting).
    */
-  add(jobs: DriverJob[]): Promise<AddedJob[]>;
+  add(jobs: DriverJob[]): AddedJob[] | Promise<AddedJob[]>;
   /** Starts consuming `queue` with `handler`; at most one processor per queue and driver. */
   process(queue: string, handler: (run: DriverRun) => Promise<void>, options: DriverProcessOptions): Promise<void>;
   /** Oldest dead letters first, at most `limit`. */

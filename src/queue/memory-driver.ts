@@ -237,7 +237,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
     kind: 'memory',
 
     add(jobs) {
-      if (closed) return Promise.reject(new AbortError('the queue driver is closed'));
+      if (closed) throw new AbortError('the queue driver is closed');
       const added: AddedJob[] = [];
       for (const job of jobs) {
         const l = lane(job.name);
@@ -252,7 +252,7 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         if (job.delayMs) later(l, entry, job.delayMs);
         else ready(l, entry);
       }
-      return Promise.resolve(added);
+      return added;
     },
 
     async process(queue, handler, processOptions) {
