@@ -9,9 +9,9 @@ type XRead = Array<[stream: Buffer, entries: RawEntry[]]> | null;
 
 /**
  * One member of the Redis consumer group `groupName` (the bus group `group` for `type`): reads
- * with `XREADGROUP`, runs `handle` for each entry of `type` (with retries), then acks the batch:
- * the `XACK` goes out in one write with the next read (no round trip of its own); a batch with
- * failures is acked together with their dead letters in one `MULTI`. Pending entries of consumers idle for `claimIdleMs` are taken over with `XAUTOCLAIM`;
+ * with `XREADGROUP`, runs `handle` for each entry of `type` (with retries), then acks the batch
+ * with one `XACK` before reading again; a batch with failures is acked together with their dead
+ * letters in one `MULTI`. Pending entries of consumers idle for `claimIdleMs` are taken over with `XAUTOCLAIM`;
  * after a reconnect its own pending entries are read again first, so a reply lost with the
  * connection never strands an entry.
  */
@@ -50,8 +50,8 @@ export function groupLoop(
   const started = createGroup();
 
   /**
-   * Handles a batch; returns the ids to ack (sent with the next read), or none once a `MULTI`
-   * has acked them together with dead letters.
+   * Handles a batch; returns the ids to ack, or none once a `MULTI` has acked them together with
+   * dead letters.
    */
   async function processBatch(batch: Entry[], redelivered: boolean): Promise<string[]> {
     const acks: string[] = [];
@@ -132,32 +132,19 @@ export function groupLoop(
     const readOwn = ['GROUP', groupName, consumer, 'COUNT', count, 'STREAMS', stream, '0'];
     const block = String(Math.min(ctx.blockMs, claimEvery));
     const readNew = ['GROUP', groupName, consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', stream, '>'];
-    // Ids handled but not acked yet. They ride along with the next read of new entries; before a
-    // claim, a re-read of the own history (which must not return them) and on stop they go
-    // alone. A failed XACK keeps them for the next try: the entries stay pending meanwhile.
+    // Ids handled but not acked yet, acked before the next read or claim (and on stop). A failed
+    // XACK keeps them for the next try: the entries stay pending meanwhile, and are not handled
+    // again once it passes.
     let acks: string[] = [];
-    const ackAlone = async () => {
+    const ack = async () => {
       if (acks.length === 0) return;
       await redis.xack(stream, groupName, ...acks);
       acks = [];
     };
-    const read = async (args: string[]): Promise<XRead> => {
-      if (acks.length === 0) return (await reader.callBuffer('XREADGROUP', args)) as XRead;
-      const [ack, reply] =
-        (await reader
-          .pipeline()
-          .xack(stream, groupName, ...acks)
-          .callBuffer('XREADGROUP', args)
-          .exec()) ?? [];
-      if (ack?.[0]) throw ack[0];
-      acks = [];
-      if (reply?.[0]) throw reply[0];
-      return reply?.[1] as XRead;
-    };
     while (!stopping) {
       try {
+        if (acks.length > 0) await ack();
         if (ctx.clock.now() >= nextClaim) {
-          await ackAlone();
           const [next, claimed] = (await redis.callBuffer(
             'XAUTOCLAIM',
             stream,
@@ -174,9 +161,8 @@ export function groupLoop(
           continue;
         }
         const own = recover;
-        if (own) await ackAlone();
         blocked = !own;
-        const reply = await read(own ? readOwn : readNew);
+        const reply = (await reader.callBuffer('XREADGROUP', own ? readOwn : readNew)) as XRead;
         blocked = false;
         const batch = entries(reply?.[0]?.[1]);
         if (own && batch.length === 0) recover = false;
@@ -193,7 +179,7 @@ export function groupLoop(
       }
     }
     // Not acked (the connection is gone): they stay pending and are delivered again later.
-    await ackAlone().catch((error: unknown) =>
+    await ack().catch((error: unknown) =>
       ctx.logger?.warn(
         { stream, group: groupName, error: errorInfo(error) },
         'bus ack failed; entries will be redelivered',
