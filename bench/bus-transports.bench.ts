@@ -15,7 +15,8 @@ type Kind = 'redis' | 'nats';
 type Impl = 'bus' | 'raw';
 const THROUGHPUT = 10_000;
 const LATENCY = 1_000;
-const ROUNDS = 5;
+// Paired rounds; BUS_BENCH_ROUNDS overrides (an odd number keeps the medians exact).
+const ROUNDS = Number(process.env.BUS_BENCH_ROUNDS ?? 11);
 const WINDOW = 64;
 const now = () => performance.timeOrigin + performance.now();
 const consumerScript = new URL('./bus-transports.consumer.ts', import.meta.url).pathname;
@@ -70,13 +71,16 @@ async function publisher(kind: Kind, impl: Impl, stream: string) {
   };
 }
 
+// Before the measured `count` events, `count / 5` more warm both processes up (JIT, connections):
+// the measurement is of running processes, not of their start.
 async function run(kind: Kind, impl: Impl, count: number, window: number, backlog = false) {
+  const warm = Math.ceil(count / 5);
   const stream = `bench_${kind}_${impl}_${Date.now().toString(36)}`;
   streams.push(stream, `${stream}_DEAD`, `${stream}:dead`);
   if (kind === 'nats') {
     await jsm.streams.add({ name: stream, subjects: [`${stream.toLowerCase()}.>`], storage: StorageType.File });
   }
-  const args = [kind, impl, stream, String(count), ...(backlog ? ['backlog'] : [])];
+  const args = [kind, impl, stream, String(count), String(warm), ...(backlog ? ['backlog'] : [])];
   const child = fork(consumerScript, args, {
     // BUS_BENCH_PROF=<dir> writes a CPU profile of every consumer process there.
     execArgv: [
@@ -98,16 +102,23 @@ async function run(kind: Kind, impl: Impl, count: number, window: number, backlo
       child.once('exit', (code) => reject(new Error(`consumer exited with ${code}`)));
     });
   await message('ready');
+  const warmed = message('warm');
+  warmed.catch(() => undefined);
   const done = message('done');
   const pub = await publisher(kind, impl, stream);
+  let next = 0;
+  const sendUntil = (end: number) =>
+    Promise.all(
+      Array.from({ length: window }, async () => {
+        while (next < end) await pub.send(next++);
+      }),
+    );
+  await sendUntil(warm);
+  // With a backlog the consumer reads nothing before `go`: it warms up on the first entries.
+  if (!backlog) await warmed;
   const start = now();
   const cpuStart = process.cpuUsage();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: window }, async () => {
-      while (next < count) await pub.send(next++);
-    }),
-  );
+  await sendUntil(warm + count);
   const pubCpu = process.cpuUsage(cpuStart);
   if (backlog) child.send({ go: true });
   const result = (await done) as { last: number; latencies: number[]; cpuMicrosPerEvent: number };
@@ -125,49 +136,65 @@ async function run(kind: Kind, impl: Impl, count: number, window: number, backlo
   };
 }
 
+type Sample = {
+  rate: number;
+  p50: number;
+  p99: number;
+  loadP50: number;
+  loadP99: number;
+  cpu: number;
+  pubCpu: number;
+  drainCpu: number;
+};
 const rows: Array<Array<string | number>> = [];
 const notes: string[] = [];
+const roundLines: string[] = [];
 // `node --import tsx bench/bus-transports.bench.ts redis` measures one transport (and records nothing).
 const only = process.argv.slice(2).filter((a): a is Kind => a === 'redis' || a === 'nats');
 const kinds: Kind[] = only.length > 0 ? only : ['redis', 'nats'];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const spread = (values: number[]) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}×`;
 for (const kind of kinds) {
-  const results = {} as Record<
-    Impl,
-    {
-      rate: number;
-      p50: number;
-      p99: number;
-      loadP50: number;
-      loadP99: number;
-      cpu: number;
-      pubCpu: number;
-      drainCpu: number;
-    }
-  >;
-  const samples: Record<Impl, Array<(typeof results)[Impl]>> = { raw: [], bus: [] };
-  // The machine is shared: alternate raw and bus, ROUNDS times, and keep the medians.
+  const samples: Record<Impl, Sample[]> = { raw: [], bus: [] };
+  // bus / raw of each round: the two runs of a round see about the same machine load.
+  const ratios = { rate: [] as number[], pubCpu: [] as number[], cpu: [] as number[], drainCpu: [] as number[] };
+  // The machine is shared: ROUNDS rounds of raw and bus back to back, the side that goes first
+  // alternating, and medians.
   for (const impl of ['raw', 'bus'] as const) await run(kind, impl, 2000, WINDOW); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
-    for (const impl of ['raw', 'bus'] as const) {
-      const throughput = await run(kind, impl, THROUGHPUT, WINDOW);
-      const latency = await run(kind, impl, LATENCY, 1);
-      const drain = kind === 'redis' ? await run(kind, impl, THROUGHPUT, WINDOW, true) : undefined;
-      samples[impl].push({
-        rate: throughput.rate,
-        p50: latency.p50,
-        p99: latency.p99,
-        loadP50: throughput.p50,
-        loadP99: throughput.p99,
-        cpu: throughput.cpu,
-        drainCpu: drain?.cpu ?? Number.NaN,
-        pubCpu: throughput.pubCpu,
-      });
+    const order: Impl[] = round % 2 === 0 ? ['raw', 'bus'] : ['bus', 'raw'];
+    // Each measurement runs for both sides back to back, so a pair sees about the same load.
+    const both = async (count: number, window: number, backlog = false) => {
+      const out = {} as Record<Impl, Awaited<ReturnType<typeof run>>>;
+      for (const impl of order) out[impl] = await run(kind, impl, count, window, backlog);
+      return out;
+    };
+    const throughput = await both(THROUGHPUT, WINDOW);
+    const latency = await both(LATENCY, 1);
+    const drain = kind === 'redis' ? await both(THROUGHPUT, WINDOW, true) : undefined;
+    const got = {} as Record<Impl, Sample>;
+    for (const impl of order) {
+      got[impl] = {
+        rate: throughput[impl].rate,
+        p50: latency[impl].p50,
+        p99: latency[impl].p99,
+        loadP50: throughput[impl].p50,
+        loadP99: throughput[impl].p99,
+        cpu: throughput[impl].cpu,
+        drainCpu: drain?.[impl].cpu ?? Number.NaN,
+        pubCpu: throughput[impl].pubCpu,
+      };
+      samples[impl].push(got[impl]);
     }
+    for (const k of ['rate', 'pubCpu', 'cpu', 'drainCpu'] as const) ratios[k].push(got.bus[k] / got.raw[k]);
+    console.log(
+      `${kind} round ${round + 1}/${ROUNDS} (${order[0]} first): events/s raw ${ops(got.raw.rate)}, bus ${ops(got.bus.rate)} = ${(got.bus.rate / got.raw.rate).toFixed(2)}×; consumer CPU/event raw ${got.raw.cpu.toFixed(1)} µs, bus ${got.bus.cpu.toFixed(1)} µs`,
+    );
   }
+  const results = {} as Record<Impl, Sample>;
   for (const impl of ['raw', 'bus'] as const) {
-    const pick = (k: keyof (typeof results)[Impl]) => median(samples[impl].map((x) => x[k]));
-    const r = {
+    const pick = (k: keyof Sample) => median(samples[impl].map((x) => x[k]));
+    const r: Sample = {
       rate: pick('rate'),
       p50: pick('p50'),
       p99: pick('p99'),
@@ -203,10 +230,14 @@ for (const kind of kinds) {
       `CPU/event: publisher ${r.pubCpu.toFixed(1)} µs, consumer ${r.cpu.toFixed(1)} µs${Number.isNaN(r.drainCpu) ? '' : ` (${r.drainCpu.toFixed(1)} µs draining a backlog)`}`,
     );
   }
-  const ratio = results.bus.rate / results.raw.rate;
+  const drainNote =
+    kind === 'redis'
+      ? `, ${median(ratios.drainCpu).toFixed(2)}× (consumer, full batches; ${spread(ratios.drainCpu)})`
+      : '';
   notes.push(
-    `${kind}: bus throughput = ${ratio.toFixed(2)}× raw (goal ≥ 0.9×); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw; CPU per event ${(results.bus.pubCpu / results.raw.pubCpu).toFixed(2)}× raw (publisher), ${(results.bus.cpu / results.raw.cpu).toFixed(2)}× raw (consumer)${kind === 'redis' ? `, ${(results.bus.drainCpu / results.raw.drainCpu).toFixed(2)}× raw (consumer, full batches)` : ''}`,
+    `${kind}: bus throughput = ${median(ratios.rate).toFixed(2)}× raw (goal ≥ 0.9×; median of the rounds' ratios, rounds ${spread(ratios.rate)}); p50 latency ${(results.bus.p50 / results.raw.p50).toFixed(2)}× raw; CPU per event ${median(ratios.pubCpu).toFixed(2)}× raw (publisher; ${spread(ratios.pubCpu)}), ${median(ratios.cpu).toFixed(2)}× (consumer; ${spread(ratios.cpu)})${drainNote}`,
   );
+  roundLines.push(`${kind}: ${ratios.rate.map((x) => `${x.toFixed(2)}×`).join(', ')}`);
 }
 
 for (const s of streams) {
@@ -229,10 +260,10 @@ const table = markdownTable(
   ],
   rows,
 );
-console.log(`\n${table}\n\n${notes.join('\n')}`);
+console.log(`\n${table}\n\n${notes.join('\n')}\n\nbus / raw events/s per round:\n${roundLines.join('\n')}`);
 if (only.length === 0)
   recordResults(
     'bus-transports',
     'Bus transports: process to process',
-    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Both sides carry the same CloudEvents JSON, and on Redis read 100 entries per XREADGROUP and ack each batch with one XACK after handling it. Medians of ${ROUNDS} alternating rounds. On a shared, loaded machine events/s and latency swing from run to run; CPU per event is the steadier comparison (the consumer's depends on how many entries each read finds, so on the publisher's pace; the last column drains a 10,000-entry backlog, 100 entries per read for both).`,
+    `${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nbus / raw events/s in each round: ${roundLines.join('; ')}.\n\nPublisher and consumer are separate processes on one machine; the consumer is one member of a work-sharing group and acks every event. Latency is publish call → handler, across processes. Every run first passes a fifth as many unmeasured events, so both processes are measured running, not starting up. Both sides carry the same CloudEvents JSON (the bus adds its origin field to each Redis entry), and on Redis read up to 100 entries per XREADGROUP and ack each batch with one XACK, awaited before the next read. ${ROUNDS} rounds, each running every measurement for raw and bus back to back, the side going first alternating between rounds; the table shows medians, the ratios are the medians of the rounds' own bus / raw ratios (with their range), so a load swing that hits one round hits both sides. On a shared, loaded machine events/s and latency still swing from run to run; CPU per event is the steadier comparison (the consumer's depends on how many entries each read finds, so on the publisher's pace; the last column drains a 10,000-entry backlog, 100 entries per read for both).`,
   );

@@ -1,6 +1,7 @@
-// Consumer process of bench/bus-transports.bench.ts: receives `count` events in one work-sharing
-// group (acking each) and reports throughput and publish-to-handler latencies to its parent.
-// argv: <redis|nats> <bus|raw> <stream> <count> [backlog]
+// Consumer process of bench/bus-transports.bench.ts: receives `warm` + `count` events in one
+// work-sharing group (acking each), tells its parent once the first `warm` are in, and reports
+// throughput, CPU and publish-to-handler latencies of the following `count`.
+// argv: <redis|nats> <bus|raw> <stream> <count> <warm> [backlog]
 // With `backlog` (Redis only) the group exists before the publisher starts and reading begins on
 // the parent's `go`, once all `count` entries are in the stream: every read then finds a full
 // batch, so raw and bus consumers are compared at equal batch sizes.
@@ -11,8 +12,9 @@ import { createBus } from '../src/bus/index.js';
 import { natsTransport } from '../src/bus/nats/index.js';
 import { redisTransport } from '../src/bus/redis/index.js';
 
-const [kind, impl, stream = 'bench', countArg = '0', mode] = process.argv.slice(2);
+const [kind, impl, stream = 'bench', countArg = '0', warmArg = '1', mode] = process.argv.slice(2);
 const count = Number(countArg);
+const warm = Math.max(1, Number(warmArg));
 const send = (m: unknown) => process.send?.(m);
 if (mode === 'backlog' && kind === 'redis') {
   const admin = new Redis();
@@ -30,8 +32,13 @@ const finished = new Promise<void>((resolve) => {
   finish = resolve;
 });
 let cpuAtFirst = process.cpuUsage();
+let seen = 0;
 function record(data: { t: number }): void {
   const at = now();
+  if (++seen <= warm) {
+    if (seen === warm) send({ warm: true });
+    return;
+  }
   if (latencies.length === 0) {
     first = at;
     cpuAtFirst = process.cpuUsage();
