@@ -106,7 +106,9 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
 
   async function enqueue(jobs: DriverJob[]): Promise<SendResult[]> {
     assertOpen();
-    const added = await driver.add(jobs);
+    const pending = driver.add(jobs);
+    // Announced in the same tick as an in-process add, before any of these jobs can run.
+    const added = Array.isArray(pending) ? pending : await pending;
     return jobs.map((job, i) => announce(job, added[i]));
   }
 

@@ -5,17 +5,10 @@ import { assertNumber, configError } from '../internal/config.js';
 import { backoffDelay } from '../policies/backoff.js';
 import type { Clock } from '../types.js';
 import { deadLetterError } from './dead-letter-error.js';
-import type {
-  AddedJob,
-  DeadLetter,
-  DriverJob,
-  DriverProcessOptions,
-  DriverRun,
-  QueueCounts,
-  QueueDriver,
-} from './driver.js';
+import type { AddedJob, DeadLetter, QueueCounts, QueueDriver } from './driver.js';
+import { type Entry, type Lane, newLane, toReadyLine } from './memory/lane.js';
 import { RateWindow } from './memory/rate-window.js';
-import { keepNewest, keepNewestId, RecentIds } from './memory/retention.js';
+import { keepNewest, keepNewestId } from './memory/retention.js';
 import { Run, RunSignals } from './run-signals.js';
 
 /** Options of {@link memoryDriver}. */
@@ -35,35 +28,6 @@ export interface MemoryDriverOptions {
    * driver keeps them all in Redis). @default 1000
    */
   keepDeadLetters?: number;
-}
-
-type State = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
-
-interface Entry {
-  id: string;
-  job: DriverJob;
-  state: State;
-  /** Tries finished so far. */
-  made: number;
-  timer?: unknown;
-}
-
-interface Lane {
-  entries: Map<string, Entry>;
-  /** Jobs ready to run, highest priority first, in arrival order within a priority. */
-  ready: Entry[];
-  /** Jobs running now, and at most how many may. */
-  running: number;
-  concurrency: number;
-  /** Resolved when no job is running (close with drain). */
-  idle: Array<() => void>;
-  handler: ((run: DriverRun) => Promise<void>) | undefined;
-  hooks: DriverProcessOptions | undefined;
-  paused: boolean;
-  completed: RecentIds;
-  failed: Set<string>;
-  dead: Map<string, { letter: DeadLetter; job: DriverJob }>;
-  limit: RateWindow | undefined;
 }
 
 /**
@@ -95,45 +59,28 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
   function lane(name: string): Lane {
     let found = lanes.get(name);
     if (!found) {
-      found = {
-        entries: new Map(),
-        ready: [],
-        running: 0,
-        concurrency: 1,
-        idle: [],
-        handler: undefined,
-        hooks: undefined,
-        paused: false,
-        completed: new RecentIds(keepCompleted),
-        failed: new Set(),
-        dead: new Map(),
-        limit: undefined,
-      };
+      found = newLane(keepCompleted);
       lanes.set(name, found);
     }
     return found;
   }
 
-  /** BullMQ's order: unprioritised jobs first, then priority 1, 2, ... */
-  const rank = (entry: Entry) => entry.job.priority ?? 0;
-
   function ready(l: Lane, entry: Entry): void {
-    entry.state = 'waiting';
-    const line = l.ready;
-    const r = rank(entry);
-    // Mostly appends; otherwise after the last job of the same or a better rank.
-    if (!line.length || rank(line[line.length - 1] as Entry) <= r) line.push(entry);
-    else {
-      let lo = 0;
-      let hi = line.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (rank(line[mid] as Entry) <= r) lo = mid + 1;
-        else hi = mid;
-      }
-      line.splice(lo, 0, entry);
-    }
+    toReadyLine(l, entry);
     pump(l);
+  }
+
+  /**
+   * Starts a lane's newly added jobs on the next microtask rather than inside `add`, so the
+   * queue announces a job (`queue.enqueued`) before its handler can run and complete it.
+   */
+  function pumpSoon(l: Lane): void {
+    if (l.pumpQueued) return;
+    l.pumpQueued = true;
+    queueMicrotask(() => {
+      l.pumpQueued = false;
+      pump(l);
+    });
   }
 
   /** Starts ready jobs while the lane has a processor, free slots and rate-limit room. */
@@ -250,7 +197,10 @@ export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
         l.entries.set(id, entry);
         added.push({ id, enqueued: true });
         if (job.delayMs) later(l, entry, job.delayMs);
-        else ready(l, entry);
+        else {
+          toReadyLine(l, entry);
+          pumpSoon(l);
+        }
       }
       return added;
     },

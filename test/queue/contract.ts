@@ -332,6 +332,18 @@ export function queueContract(setup: ContractSetup): void {
     expect(of('queue.enqueued')).toHaveLength(3);
   });
 
+  it("publishes a job's queue.enqueued before its handler can complete it", async () => {
+    const { queue, events } = make();
+    await queue.process('ai_tasks', () => {}, { concurrency: 4 });
+    const single = await queue.send('ai_tasks', { prompt: 'one' });
+    const batch = await queue.sendMany('ai_tasks', [{ payload: { prompt: 'two' } }, { payload: { prompt: 'three' } }]);
+    await until(() => events.filter((e) => e.type === 'queue.completed').length === 3, 10_000, 'three completions');
+    for (const { id } of [single, ...batch]) {
+      const mine = events.filter((e) => (e.data as { jobId: string }).jobId === id).map((e) => e.type);
+      expect(mine).toEqual(['queue.enqueued', 'queue.completed']);
+    }
+  });
+
   it('enqueues a jobId sent by many concurrent sends exactly once, and announces it once', async () => {
     const { queue, of } = make();
     const results = await Promise.all(
