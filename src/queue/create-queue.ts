@@ -48,8 +48,6 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
     configError('createQueue: driver must be a QueueDriver such as memoryDriver() or bullmqDriver({ connection })');
   }
   const clock = options.clock ?? systemClock;
-  // Delays and backoff waits of an in-process driver run on the queue's clock too.
-  if (options.clock !== undefined) driver.adoptClock?.(options.clock);
   const defaults = resolveJobOptions(options.defaultJob, BASE_JOB_OPTIONS, 'defaultJob');
   const schemas = (options.schemas ?? {}) as Record<string, StandardSchemaV1 | undefined>;
   if (typeof schemas !== 'object' || schemas === null) configError('schemas must be an object');
@@ -58,6 +56,8 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
       configError(`schemas.${name} must be a Standard Schema (zod, valibot, arktype, ...)`);
     }
   }
+  // Delays and backoff waits of an in-process driver run on the queue's clock too.
+  if (options.clock !== undefined) driver.adoptClock?.(options.clock);
   let closing: Promise<void> | undefined;
 
   function assertOpen(): void {

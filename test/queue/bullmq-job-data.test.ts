@@ -59,6 +59,20 @@ describe('BullMQ job mapping', () => {
     });
   });
 
+  it('builds the options of plain jobs once per attempts count and shares them', () => {
+    const shared = { ...retention(5, 5), plain: new Map() };
+    const plain = { name: 'q', payload: 1, attempts: 2, backoff: constant(0) };
+    const a = toBullJob(plain, shared);
+    const b = toBullJob({ ...plain, payload: 2 }, shared);
+    expect(b.opts).toBe(a.opts);
+    expect(a.opts).toEqual({ attempts: 2, removeOnComplete: { count: 5 }, removeOnFail: { count: 5 } });
+    expect(b.data).toEqual({ payload: 2 });
+    expect(toBullJob({ ...plain, attempts: 3 }, shared).opts).not.toBe(a.opts);
+    expect(toBullJob({ ...plain, id: 'j' }, shared).opts).toMatchObject({ jobId: 'j', attempts: 2 });
+    expect(toBullJob({ ...plain, priority: 4 }, shared).opts).toMatchObject({ priority: 4 });
+    expect(toBullJob(plain, shared).opts).toBe(a.opts);
+  });
+
   it('leaves the id to BullMQ when the caller gave none', () => {
     const mapped = toBullJob({ name: 'q', payload: 1, attempts: 1, backoff: constant(0) }, retention(1, 1));
     expect(mapped.opts).not.toHaveProperty('jobId');

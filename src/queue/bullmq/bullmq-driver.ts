@@ -75,6 +75,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       count: assertNumber('bullmqDriver.keepCompleted', options.keepCompleted ?? 1000, { integer: true }),
     },
     removeOnFail: { count: assertNumber('bullmqDriver.keepFailed', options.keepFailed ?? 1000, { integer: true }) },
+    plain: new Map(),
   };
   // Capped at the largest timer delay: a longer one fires after 1 ms (a stalled-check storm).
   const lockDuration = assertNumber('bullmqDriver.lockDurationMs', options.lockDurationMs ?? 30_000, {

@@ -19,6 +19,8 @@ export interface StoredData {
 export interface Retention {
   removeOnComplete: { count: number };
   removeOnFail: { count: number };
+  /** Options of plain jobs (no id, backoff, delay or priority) by attempts, built once each. */
+  plain?: Map<number, JobsOptions>;
 }
 
 /**
@@ -43,14 +45,23 @@ export function toBullJob(
   const data: StoredData = { payload: job.payload };
   if (job.backoff.type === 'exponential') data.backoff = job.backoff;
   if (job.timeoutMs !== undefined) data.timeoutMs = job.timeoutMs;
+  // No backoff at all is BullMQ's immediate retry: the same as constant(0), with less to store.
+  const backoff = job.backoff.type === 'exponential' || job.backoff.delayMs > 0;
+  if (job.id === undefined && !backoff && job.delayMs === undefined && job.priority === undefined) {
+    // Options shared by every such job with these attempts (BullMQ copies them per job).
+    const shared = retention.plain?.get(job.attempts);
+    if (shared) return { name: job.name, data, opts: shared };
+  }
   const opts: JobsOptions = {
     attempts: job.attempts,
     removeOnComplete: retention.removeOnComplete,
     removeOnFail: retention.removeOnFail,
   };
   if (job.id !== undefined) opts.jobId = job.id;
-  // No backoff at all is BullMQ's immediate retry: the same as constant(0), with less to store.
-  if (job.backoff.type === 'exponential' || job.backoff.delayMs > 0) opts.backoff = bullBackoff(job.backoff);
+  else if (!backoff && job.delayMs === undefined && job.priority === undefined) {
+    retention.plain?.set(job.attempts, Object.freeze(opts) as JobsOptions);
+  }
+  if (backoff) opts.backoff = bullBackoff(job.backoff);
   if (job.delayMs !== undefined) opts.delay = job.delayMs;
   if (job.priority !== undefined) opts.priority = job.priority;
   return { name: job.name, data, opts };
