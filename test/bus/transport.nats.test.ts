@@ -72,7 +72,16 @@ await describeWithService('nats', 'natsTransport', () => {
       await transport.publish(envelope);
       expect((await info(stream))?.state.messages).toBe(1);
       await expect(transport.publish({ ...envelope, type: 'bad type' })).rejects.toMatchObject({ code: 'CONFIG' });
+      // Types alternate: each goes to its own subject.
+      await transport.publish({ ...envelope, id: 'y1', type: 't.y' });
+      await transport.publish({ ...envelope, id: 'x2' });
+      const jsm = await nc.jetstreamManager();
+      expect((await jsm.streams.getMessage(stream, { last_by_subj: `${subject()}.t.y` })).seq).toBe(2);
+      expect((await jsm.streams.getMessage(stream, { last_by_subj: `${subject()}.t.x` })).seq).toBe(3);
       await transport.close();
+      // Rejects, never throws, once closed.
+      const late = transport.publish({ ...envelope, id: 'late' });
+      await expect(late).rejects.toMatchObject({ code: 'CONFIG' });
     });
 
     it('refuses a non-nats connection and conflicting durable/group', () => {

@@ -103,16 +103,25 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
   let closed = false;
   let streams: Promise<void> | undefined;
 
+  let streamsReady = false;
   const ensure = () => {
     if (!streams) {
       streams = options.createStreams === false ? Promise.resolve() : ensureStreams(ctx);
-      streams.catch(() => {
-        streams = undefined; // try again next time
-      });
+      streams.then(
+        () => {
+          streamsReady = true;
+        },
+        () => {
+          streams = undefined; // try again next time
+        },
+      );
       consumers.track(streams);
     }
     return streams;
   };
+  // The subject of the last type published (one regex check per type change, not per event).
+  let lastType: string | undefined;
+  let lastSubject = '';
   const assertOpen = () => {
     if (closed) configError('the bus transport is closed');
   };
@@ -121,13 +130,28 @@ export function natsTransport(nc: NatsConnection, options: NatsTransportOptions 
     group: common.group,
     ready: consumers.ready,
 
-    async publish(envelope: Envelope) {
-      assertOpen();
-      const subject = subjectOf(ctx.prefix, envelope.type);
-      const json = encodeEnvelope(envelope);
-      await ensure();
-      if (consumers.setups.size > 0) await consumers.ready();
-      await publishWithRetry(ctx, subject, json, envelope.id);
+    // Not `async`: once the streams exist and no consumer is starting, one promise per publish
+    // (the JetStream publish's own); failures still arrive as rejections.
+    publish(envelope: Envelope): Promise<void> {
+      let subject: string;
+      let json: string;
+      try {
+        assertOpen();
+        if (envelope.type !== lastType) {
+          lastSubject = subjectOf(ctx.prefix, envelope.type);
+          lastType = envelope.type;
+        }
+        subject = lastSubject;
+        json = encodeEnvelope(envelope);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (streamsReady && consumers.setups.size === 0) return publishWithRetry(ctx, subject, json, envelope.id);
+      return (async () => {
+        await ensure();
+        if (consumers.setups.size > 0) await consumers.ready();
+        await publishWithRetry(ctx, subject, json, envelope.id);
+      })();
     },
 
     subscribe(type, group, handle) {
