@@ -11,9 +11,9 @@ type XRead = Array<[stream: Buffer, entries: RawEntry[]]> | null;
  * One member of the Redis consumer group `groupName` (the bus group `group` for `type`): reads
  * with `XREADGROUP`, runs `handle` for each entry of `type` (with retries), then acks the batch
  * with one `XACK` before reading again; a batch with failures is acked together with their dead
- * letters in one `MULTI`. Pending entries of consumers idle for `claimIdleMs` are taken over with `XAUTOCLAIM`;
- * after a reconnect its own pending entries are read again first, so a reply lost with the
- * connection never strands an entry.
+ * letters in one `MULTI`. Pending entries of consumers idle for `claimIdleMs` are taken over with
+ * `XAUTOCLAIM`; after a reconnect its own pending entries are read again first, so a reply lost
+ * with the connection never strands an entry.
  */
 export function groupLoop(
   ctx: RedisContext,
