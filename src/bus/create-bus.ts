@@ -141,8 +141,14 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
   function add(type: string, handler: AnyHandler, once?: boolean): Listener {
     if (!listening) listening = !!transport?.subscribe(WILDCARD, undefined, remote(run));
+    let fired = false;
     const listener: Listener = (envelope) => {
-      if (once) listener.off();
+      if (once) {
+        // A delivery still in progress lists it after a nested one (re-emitting the type) ran it.
+        if (fired) return;
+        fired = true;
+        listener.off();
+      }
       return handler(envelope);
     };
     listener.off = () => {
@@ -239,7 +245,10 @@ export function createBus<E extends EventMap = Record<never, never>>(
         const timer =
           timeoutMs === undefined
             ? undefined
-            : clock.setTimeout(() => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`)), timeoutMs);
+            : clock.setTimeout(
+                () => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } })),
+                timeoutMs,
+              );
         keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
         if (signal?.aborted) onAbort();
         else signal?.addEventListener('abort', onAbort);

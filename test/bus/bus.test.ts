@@ -106,6 +106,20 @@ describe('createBus', () => {
     expect(bus.listenerCount()).toBe(0);
   });
 
+  it('once runs its handler once even when an earlier handler re-emits the type', () => {
+    const bus = createBus<AppEvents>();
+    bus.subscribe('ai.completed', (e) => {
+      if (e.data.text === 'outer') bus.emit('ai.completed', { text: 'inner' });
+    });
+    const seen: string[] = [];
+    bus.once('ai.completed', (e) => {
+      seen.push(e.data.text);
+    });
+    bus.emit('ai.completed', { text: 'outer' });
+    expect(seen).toEqual(['inner']);
+    expect(bus.listenerCount('ai.completed')).toBe(1);
+  });
+
   it('a throwing or rejecting handler never breaks other handlers nor the publisher', async () => {
     const onHandlerError = vi.fn();
     const warn = vi.fn();
@@ -215,6 +229,7 @@ describe('createBus', () => {
       const bus = createBus<AppEvents>();
       const error = await bus.waitFor('ai.completed', { timeoutMs: 10 }).catch((e: unknown) => e);
       expect(isTimeoutError(error)).toBe(true);
+      expect(isTimeoutError(error) && error.details).toEqual({ timeoutMs: 10 });
       expect(bus.listenerCount()).toBe(0);
     });
 
