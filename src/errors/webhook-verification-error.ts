@@ -30,8 +30,8 @@ export class WebhookVerificationError extends IntegrationError {
   constructor(message: string, options: WebhookVerificationErrorOptions) {
     const { reason } = options;
     super(message, {
-      code: 'WEBHOOK_VERIFICATION',
       ...options,
+      code: options.code ?? 'WEBHOOK_VERIFICATION',
       retryable: false,
       details: { reason, ...options.details },
     });

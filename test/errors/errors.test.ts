@@ -136,6 +136,14 @@ describe('subclasses', () => {
     expect(w.reason).toBe('duplicate');
     expect(w.toJSON().details).toEqual({ reason: 'duplicate' });
   });
+
+  it('an explicitly undefined code falls back to the class code', () => {
+    expect(new WebhookVerificationError('w', { reason: 'invalid_signature', code: undefined }).code).toBe(
+      'WEBHOOK_VERIFICATION',
+    );
+    expect(new ValidationError('v', { issues: [], code: undefined }).code).toBe('VALIDATION');
+    expect(new GraphQLResponseError('g', { errors: [], code: undefined }).code).toBe('GRAPHQL');
+  });
 });
 
 describe('guards', () => {
