@@ -1,10 +1,11 @@
 import type { ErrorInfo } from '../bus/system-events.js';
 import { isIntegrationError, summary } from '../errors/integration-error.js';
 
-// URL user info (`//user:password@`) and `Bearer`/`Basic`/`Token` credentials, case-sensitive.
-const CREDENTIALS = /(\/\/)[^/\s:@]*:[^/\s@]+(?=@)|\b((?:Bearer|Basic|Token)\s+)[\w.~+/=-]{6,}/g;
-// Parameters named like a secret: `api_key=...`, `password: ...`.
-const SECRET_PARAM = /((?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]*\s*[=:]\s*)[^&\s#,;]+/gi;
+// URL user info (`//user:password@`, `//token@`) and `Bearer`/`bearer`/`Basic`/`Token` credentials.
+const CREDENTIALS = /(\/\/)[^/\s@]+(?=@)|\b((?:[Bb]earer|Basic|Token)\s+)[\w.~+/=-]{6,}/g;
+// Parameters and JSON keys named like a secret: `api_key=...`, `password: ...`, `"token":"..."`.
+// The bounded name keeps the scan linear on long runs of name characters.
+const SECRET_PARAM = /((?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]{0,64}"?\s*[=:]\s*"?)[^&\s#,;"]+/gi;
 const MAX_MESSAGE = 500;
 
 /**

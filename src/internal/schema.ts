@@ -17,7 +17,10 @@ export function validate<S extends StandardSchemaV1>(
     if (!result.issues) return result.value;
     const { issues } = result;
     const path = issues[0]?.path?.map((p) => String((p as { key?: PropertyKey }).key ?? p)).join('.');
-    throw new ValidationError(`${context}: ${issues[0]?.message}${path ? ` at ${path}` : ''}`, { issues, details });
+    throw new ValidationError(`${context}: ${issues[0]?.message ?? 'invalid'}${path ? ` at ${path}` : ''}`, {
+      issues,
+      details,
+    });
   };
   const result = schema['~standard'].validate(value);
   return result instanceof Promise ? result.then(unwrap) : unwrap(result);

@@ -21,6 +21,11 @@ describe('errorInfo', () => {
     `Basic ${canary} rejected`,
     `redis://:${canary}@127.0.0.1:6379 refused`,
     `sent token: Bearer ${canary}`,
+    `password=${canary}`,
+    `clone https://${canary}@github.com/org/repo.git failed`,
+    `401 for authorization: bearer ${canary}`,
+    `upstream said {"password":"${canary}","user":"a"}`,
+    `upstream said {"api_key": "${canary}"}`,
   ])('redacts secrets from foreign messages: %s', (message) => {
     const info = errorInfo(new Error(message));
     expect(info.name).toBe('Error');
@@ -32,6 +37,10 @@ describe('errorInfo', () => {
     expect(redactMessage('connect https://db.internal:5432/app failed')).toBe(
       'connect https://db.internal:5432/app failed',
     );
+  });
+
+  it('redacts the value of a JSON key but keeps the JSON readable', () => {
+    expect(redactMessage('{"password":"hunter22","user":"a"}')).toBe('{"password":"REDACTED","user":"a"}');
   });
 
   it('keeps harmless text and cuts long messages', () => {
