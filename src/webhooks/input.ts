@@ -27,7 +27,8 @@ export function header(this: Message, name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function') found = (headers as Headers).get(name);
   else {
     const pairs = Array.isArray(headers);
-    for (const k in headers) {
+    // Own keys only (pairs: their indices): inherited or prototype-added properties are no headers.
+    for (const k of Object.keys(headers)) {
       let key = k;
       let value = (headers as Record<string, Raw>)[k];
       if (pairs) [key, value] = value as unknown as [string, Raw];

@@ -52,6 +52,19 @@ describe('verifyWebhook rejections', () => {
     expect(await reason({ body, headers: good }, github({ secret: 'other' }))).toBe('invalid_signature');
   });
 
+  it('reads only the own headers of an object or pairs, whatever their prototypes carry', async () => {
+    const good = await signWebhook(body, gh);
+    // An inherited header is not one the request carried.
+    expect(await reason({ body, headers: Object.create(good) }, gh)).toBe('missing_signature');
+    // A library extending Array.prototype with an enumerable method must not break pairs.
+    Object.defineProperty(Array.prototype, 'extension', { value: () => 1, enumerable: true, configurable: true });
+    try {
+      await expect(verifyWebhook({ body, headers: Object.entries(good) }, gh)).resolves.toBeDefined();
+    } finally {
+      delete (Array.prototype as { extension?: unknown }).extension;
+    }
+  });
+
   it('non-ASCII and repeated headers (object case, string[], pairs, Fetch Headers)', async () => {
     const good = await signWebhook(body, gh);
     const sig = good['x-hub-signature-256'] as string;
