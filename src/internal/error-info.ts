@@ -10,7 +10,7 @@ const MAX_MESSAGE = 500;
 
 /**
  * Masks the usual carriers of secrets in a free-form message: URL user info, query parameters
- * named like token/key/secret/signature/password, and `Bearer`/`Basic` credentials.
+ * and JSON keys named like token/key/secret/signature/password, and `Bearer`/`Basic` credentials.
  */
 export function redactMessage(message: string): string {
   // Credentials first: a parameter whose value is `Bearer <token>` then loses both words.

@@ -271,4 +271,23 @@ describe('digest encodings and shapes', () => {
       { numRuns: 5_000 },
     );
   });
+
+  it('equal() from an offset compares exactly the rest of the received string', async () => {
+    const { equal } = await import('../../src/webhooks/hmac.js');
+    const unit = fc.constantFrom(...'ab0='.split(''));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 6, unit }),
+        fc.string({ maxLength: 6, unit }),
+        fc.string({ maxLength: 6, unit }),
+        fc.nat(8),
+        (digest, prefix, rest, at) => {
+          expect(equal(digest, prefix + rest, prefix.length)).toBe(digest === rest);
+          // An offset past the end leaves nothing to match but the empty digest.
+          expect(equal(digest, prefix, prefix.length + at)).toBe(digest === '' && at === 0);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
 });
