@@ -120,6 +120,34 @@ describe('createBus', () => {
     expect(bus.listenerCount('ai.completed')).toBe(1);
   });
 
+  it('a once handler that throws is removed and reported once', async () => {
+    const onHandlerError = vi.fn();
+    const bus = createBus<AppEvents>({ onHandlerError });
+    const handler = vi.fn(() => {
+      throw new Error('boom');
+    });
+    bus.once('ai.completed', handler);
+    await bus.publish('ai.completed', { text: '1' });
+    await bus.publish('ai.completed', { text: '2' });
+    expect(handler).toHaveBeenCalledOnce();
+    expect(onHandlerError).toHaveBeenCalledOnce();
+    expect(bus.listenerCount()).toBe(0);
+  });
+
+  it('(un)subscribing from inside a handler takes effect from the next event on', () => {
+    const bus = createBus<AppEvents>();
+    const seen: string[] = [];
+    let offB = () => {};
+    bus.subscribe('ai.completed', (e) => {
+      offB();
+      if (e.data.text === '1') bus.subscribe('ai.completed', (e2) => void seen.push(`c${e2.data.text}`));
+    });
+    offB = bus.subscribe('ai.completed', (e) => void seen.push(`b${e.data.text}`));
+    bus.emit('ai.completed', { text: '1' });
+    bus.emit('ai.completed', { text: '2' });
+    expect(seen).toEqual(['b1', 'c2']);
+  });
+
   it('a throwing or rejecting handler never breaks other handlers nor the publisher', async () => {
     const onHandlerError = vi.fn();
     const warn = vi.fn();
@@ -242,6 +270,29 @@ describe('createBus', () => {
       expect(bus.listenerCount()).toBe(0);
       const again = await bus.waitFor('ai.completed', { signal: controller.signal }).catch((e: unknown) => e);
       expect(isAbortError(again)).toBe(true);
+      expect(bus.listenerCount()).toBe(0);
+    });
+
+    it('settles once when abort, timeout and a matching event race; clears the timer and the listener', async () => {
+      let timer: (() => void) | undefined;
+      const clock = {
+        now: () => 0,
+        setTimeout: (fn: () => void) => {
+          timer = fn;
+          return 7;
+        },
+        clearTimeout: vi.fn(),
+      };
+      const bus = createBus<AppEvents>({ clock });
+      const controller = new AbortController();
+      const remove = vi.spyOn(controller.signal, 'removeEventListener');
+      const waiting = bus.waitFor('ai.completed', { timeoutMs: 1000, signal: controller.signal });
+      controller.abort();
+      timer?.();
+      bus.emit('ai.completed', { text: 'late' });
+      expect(isAbortError(await waiting.catch((e: unknown) => e))).toBe(true);
+      expect(clock.clearTimeout).toHaveBeenCalledWith(7);
+      expect(remove).toHaveBeenCalledWith('abort', expect.any(Function));
       expect(bus.listenerCount()).toBe(0);
     });
 

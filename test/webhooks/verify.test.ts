@@ -275,6 +275,16 @@ describe('verifyWebhook results', () => {
     expect(empty.payload).toBe('');
   });
 
+  it("stripe: id is the payload's string id, read on first access; JSON shows it", async () => {
+    const scheme = stripe({ secret: 'whsec_x' });
+    const verify = async (raw: string) => verifyWebhook({ body: raw, headers: await signWebhook(raw, scheme) }, scheme);
+    const event = await verify('{"id":"evt_1","n":1}');
+    expect(event.id).toBe('evt_1');
+    expect(event.payload).toBe(event.payload);
+    expect(JSON.parse(JSON.stringify(event))).toMatchObject({ id: 'evt_1', payload: { id: 'evt_1', n: 1 } });
+    for (const raw of ['{"id":7}', 'null', 'id=evt_1', '[]']) expect((await verify(raw)).id).toBeUndefined();
+  });
+
   it('signs over the raw bytes, never a re-serialisation', async () => {
     const gh = github({ secret: 's' });
     const spaced = '{ "a" : 1 }';
