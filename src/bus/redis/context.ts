@@ -22,29 +22,26 @@ export type RawEntry = [id: Buffer, fields: Buffer[] | null];
 /** An entry as the loops use it: id and envelope JSON (`null` once trimmed, `undefined` when missing). */
 export type Entry = [id: string, body: string | null | undefined];
 
-/** The value of the one-letter field `name` (`'e'`, `'o'`) in a flat field list. */
-export function field(fields: Buffer[] | null, name: string): Buffer | undefined {
-  if (!fields) return undefined;
-  const code = name.charCodeAt(0);
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const key = fields[i] as Buffer;
-    if (key.length === 1 && key[0] === code) return fields[i + 1];
+/** The value of the field named by the one character `code` in a flat field list. */
+function field(fields: Buffer[], code: number): Buffer | undefined {
+  for (let i = 1; i < fields.length; i += 2) {
+    const key = fields[i - 1] as Buffer;
+    if (key.length === 1 && key[0] === code) return fields[i];
   }
-  return undefined;
 }
 
 /**
  * Reduces the entries of a reply read as Buffers, in place, to id and envelope JSON (`null` for
- * the entries published by origin `skip`, as for trimmed ones). Only these two are ever decoded, and no
- * Buffer outlives the reply: held across a batch, they cost the garbage collector more than the
- * strings.
+ * the entries published by origin `skip`, as for trimmed ones). Only these two are ever decoded,
+ * and no Buffer outlives the reply: held across a batch, they cost the garbage collector more
+ * than the strings.
  */
-export function entries(raw: RawEntry[] | undefined, skip?: Buffer): Entry[] {
-  if (!raw) return [];
+export function entries(raw: RawEntry[] = [], skip?: Buffer): Entry[] {
   for (const entry of raw as unknown as Array<[Buffer | string, Buffer[] | string | null | undefined]>) {
     const fields = entry[1] as Buffer[] | null;
-    entry[0] = (entry[0] as Buffer).toString('latin1');
-    entry[1] = fields && (skip && field(fields, 'o')?.equals(skip) ? null : field(fields, 'e')?.toString());
+    entry[0] = String(entry[0]);
+    // 'o' and 'e'
+    entry[1] = fields && (skip && field(fields, 111)?.equals(skip) ? null : field(fields, 101)?.toString());
   }
   return raw as unknown as Entry[];
 }

@@ -73,7 +73,7 @@ export function groupLoop(
         acks.push(id); // trimmed away before anyone handled it
         continue;
       }
-      let attempt = previous === undefined ? 0 : (previous.get(id) ?? 0);
+      let attempt = previous?.get(id) ?? 0;
       let envelope: Envelope;
       try {
         envelope = decodeEnvelope(json);
@@ -127,10 +127,10 @@ export function groupLoop(
     let nextClaim = 0;
     let failures = 0;
     const claimEvery = Math.max(50, Math.floor(ctx.claimIdleMs / 2));
-    const count = String(ctx.batchSize);
+    const count = ctx.batchSize;
     // Own pending entries first (no blocking), then new ones.
     const readOwn = ['GROUP', groupName, consumer, 'COUNT', count, 'STREAMS', stream, '0'];
-    const block = String(Math.min(ctx.blockMs, claimEvery));
+    const block = Math.min(ctx.blockMs, claimEvery);
     const readNew = ['GROUP', groupName, consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', stream, '>'];
     // Ids handled but not acked yet, acked before the next read or claim (and on stop). A failed
     // XACK keeps them for the next try: the entries stay pending meanwhile, and are not handled
@@ -179,12 +179,7 @@ export function groupLoop(
       }
     }
     // Not acked (the connection is gone): they stay pending and are delivered again later.
-    await ack().catch((error: unknown) =>
-      ctx.logger?.warn(
-        { stream, group: groupName, error: errorInfo(error) },
-        'bus ack failed; entries will be redelivered',
-      ),
-    );
+    await ack().catch(() => undefined);
   }
 
   const done = started.then(run, run);
