@@ -231,6 +231,8 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
     waitFor(type: string, { filter, timeoutMs, signal }: WaitForOptions<Envelope> = {}) {
       return new Promise<Envelope>((resolve, reject) => {
+        // Already aborted: nothing is registered (no handler, no timer, no transport consumer).
+        if (signal?.aborted) return reject(abortErrorFrom(signal));
         const settle = (error: unknown, envelope?: Envelope) => {
           listener.off();
           clock.clearTimeout(timer);
@@ -250,8 +252,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
                 timeoutMs,
               );
         keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
-        if (signal?.aborted) onAbort();
-        else signal?.addEventListener('abort', onAbort);
+        signal?.addEventListener('abort', onAbort);
       });
     },
 

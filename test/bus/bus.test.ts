@@ -273,6 +273,23 @@ describe('createBus', () => {
       expect(bus.listenerCount()).toBe(0);
     });
 
+    it('an already aborted signal registers nothing: no timer, no transport consumer', async () => {
+      const transport = {
+        publish: vi.fn(async () => {}),
+        subscribe: vi.fn(() => async () => {}),
+        close: vi.fn(async () => {}),
+      };
+      const clock = { now: () => 0, setTimeout: vi.fn(() => 1), clearTimeout: vi.fn() };
+      const bus = createBus<AppEvents>({ transport, clock });
+      const error = await bus
+        .waitFor('ai.completed', { timeoutMs: 10, signal: AbortSignal.abort() })
+        .catch((e: unknown) => e);
+      expect(isAbortError(error)).toBe(true);
+      expect(transport.subscribe).not.toHaveBeenCalled();
+      expect(clock.setTimeout).not.toHaveBeenCalled();
+      expect(bus.listenerCount()).toBe(0);
+    });
+
     it('settles once when abort, timeout and a matching event race; clears the timer and the listener', async () => {
       let timer: (() => void) | undefined;
       const clock = {
