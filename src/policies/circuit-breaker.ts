@@ -87,6 +87,8 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   const counter = breaker.create(clock);
   const listeners = new Set<(state: CircuitState, previous: CircuitState) => void>();
   let probes = 0;
+  // Counts transitions: a probe decides only the half-open period that let it through.
+  let period = 1;
   // Held open by `isolate()` (a count of unreleased isolations); the state is then 'open'.
   let isolated = 0;
 
@@ -95,6 +97,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     if (next === previous) return;
     state = next;
     probes = 0;
+    period++;
     const opened = next === 'open';
     if (opened) openedAt = clock.now();
     else if (next === 'closed') counter.reset();
@@ -124,13 +127,15 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   };
 
   /**
-   * Records the outcome of a call (`probe`: let through while half-open), then passes it on.
+   * Records the outcome of a call (`probe`: the half-open period that let it through, 0 when it
+   * passed while closed), then passes it on.
    * A throwing bus, logger or strategy fails the call with its error instead.
    */
-  const done = (good: boolean, value: unknown, probe: boolean, ctx: Ctx, ok: Ok, fail: Fail) => {
+  const done = (good: boolean, value: unknown, probe: number, ctx: Ctx, ok: Ok, fail: Fail) => {
     try {
-      // A probe only decides while the breaker is still half-open (isolation holds it open).
-      const decides = probe && state === 'half-open';
+      // A probe only decides while the breaker is still in that half-open period (no transition
+      // since, isolation included); a stale probe neither closes, reopens nor frees a slot.
+      const decides = probe === period;
       if (good) decides ? moveTo('closed') : probe || counter.success();
       else {
         const signal = ctx.signal;
@@ -147,8 +152,8 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
 
   const run: Run = (task, ctx, ok, fail) => {
     // `probe`: let through while not closed (half-open).
-    const probe = state !== 'closed';
-    if (probe) {
+    let probe = 0;
+    if (state !== 'closed') {
       if (current() === 'open' || probes >= maxHalfOpenProbes)
         return fail(
           new CircuitOpenError(`circuit breaker ${name} is ${isolated ? 'isolated' : state}`, {
@@ -158,6 +163,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
           }),
         );
       probes++;
+      probe = period;
     }
     task(
       ctx,

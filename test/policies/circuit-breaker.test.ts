@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CircuitOpenError, isCircuitOpenError, NetworkError, TimeoutError, ValidationError } from '../../src/index.js';
+import {
+  AbortError,
+  CircuitOpenError,
+  isCircuitOpenError,
+  NetworkError,
+  TimeoutError,
+  ValidationError,
+} from '../../src/index.js';
 import { type CircuitState, circuitBreaker, consecutive, sampling } from '../../src/policies/index.js';
 import { fakeClock, recordingSink } from './fake-clock.js';
 
@@ -90,6 +97,53 @@ describe('circuitBreaker', () => {
     for (const release of releases) release();
     await expect(Promise.all([first, second])).resolves.toEqual(['probe', 'probe']);
     expect(breaker.state).toBe('closed');
+  });
+
+  it('a probe let through by an earlier half-open period neither frees a slot nor decides the current one', async () => {
+    const clock = fakeClock();
+    const breaker = circuitBreaker({ breaker: consecutive(1), halfOpenAfter: 100, maxHalfOpenProbes: 2, clock });
+    await swallow(breaker.execute(fail()));
+    await clock.advance(100);
+    const settle: Array<{ resolve: (v: string) => void; reject: (e: unknown) => void }> = [];
+    const slow = () => new Promise<string>((resolve, reject) => settle.push({ resolve, reject }));
+    const first = swallow(breaker.execute(slow));
+    const second = swallow(breaker.execute(slow));
+    settle[0]?.reject(new NetworkError('down'));
+    await first;
+    expect(breaker.state).toBe('open');
+    await clock.advance(100);
+    const third = swallow(breaker.execute(slow));
+    // The stale probe's neutral outcome (its caller gave up) frees no slot of this period.
+    settle[1]?.reject(new AbortError('gone'));
+    await second;
+    swallow(breaker.execute(slow));
+    const fifth = swallow(breaker.execute(slow));
+    expect(settle).toHaveLength(4);
+    expect(isCircuitOpenError(await fifth)).toBe(true);
+    settle[2]?.reject(new NetworkError('still down'));
+    await third;
+    expect(breaker.state).toBe('open');
+  });
+
+  it("a stale probe's success does not close a later half-open period: that period's probes decide", async () => {
+    const clock = fakeClock();
+    const breaker = circuitBreaker({ breaker: consecutive(1), halfOpenAfter: 100, maxHalfOpenProbes: 2, clock });
+    await swallow(breaker.execute(fail()));
+    await clock.advance(100);
+    const settle: Array<{ resolve: (v: string) => void; reject: (e: unknown) => void }> = [];
+    const slow = () => new Promise<string>((resolve, reject) => settle.push({ resolve, reject }));
+    const first = swallow(breaker.execute(slow));
+    const second = swallow(breaker.execute(slow));
+    settle[0]?.reject(new NetworkError('down'));
+    await first;
+    await clock.advance(100);
+    const third = swallow(breaker.execute(slow));
+    settle[1]?.resolve('late');
+    await expect(second).resolves.toBe('late');
+    expect(breaker.state).toBe('half-open');
+    settle[2]?.reject(new NetworkError('still down'));
+    await third;
+    expect(breaker.state).toBe('open');
   });
 
   it('frees the probe slot when a probe is aborted by its caller', async () => {
