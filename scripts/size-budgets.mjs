@@ -1,6 +1,7 @@
 // Bundle-size budgets: each entry is a one-line consumer of the built package, bundled with
 // esbuild --minify and gzipped at level 9 by scripts/size.mjs. Sizes are in bytes.
-// `budget` is enforced; `goal` (or `goalOverPeer`: the `compare` peer's size plus this) is the
+// `budget` is enforced (a regression guard set a little above the last measurement, so a small
+// fix does not trip it); `goal` (or `goalOverPeer`: the `compare` peer's size plus this) is the
 // target, printed beside it. `compare` names a peer measured in the same run.
 export const budgets = [
   {
@@ -9,20 +10,20 @@ export const budgets = [
     budget: 350,
   },
   {
-    // Goal 1.8 kB. Measured 2.21 kB. Of that, about: secret redaction of handler errors 265 B,
+    // Goal 1.8 kB. Measured 2.20 kB. Of that, about: secret redaction of handler errors 265 B,
     // waitFor with TimeoutError/AbortError 135 B, schema validation with ValidationError 130 B,
     // work-sharing groups 105 B, the transport hooks 90 B, the envelope-time cache that keeps
     // emit ahead of eventemitter3 30 B; IntegrationError itself is 340 B.
     name: 'createBus',
     code: "import { createBus } from '@wawagot/integrations/bus'; export default createBus;",
-    budget: 2208,
+    budget: 2230,
     goal: 1800,
   },
   {
-    // ioredis is injected (type import only), so this is the transport alone.
+    // ioredis is injected (type import only), so this is the transport alone. Measured 4.50 kB.
     name: 'redisTransport',
     code: "import { redisTransport } from '@wawagot/integrations/bus/redis'; export default redisTransport;",
-    budget: 4500,
+    budget: 4530,
   },
   {
     // Goal 2.5 kB. Measured 3.44 kB, of which about 0.6 kB is the error classes and the redacting
@@ -31,7 +32,7 @@ export const budgets = [
     // one shared timer (ref'd only while a call is pending).
     name: 'compose + retry + circuitBreaker + timeout',
     code: "import { compose, retry, circuitBreaker, timeout } from '@wawagot/integrations/policies'; export default [compose, retry, circuitBreaker, timeout];",
-    budget: 3440,
+    budget: 3460,
     goal: 2500,
     compare: {
       name: 'cockatiel wrap+retry+breaker+timeout',
@@ -73,13 +74,13 @@ export const budgets = [
   },
   {
     // Verify with the Standard Webhooks scheme (the largest) on any runtime. The goal is
-    // 1.2 kB; measured 2.28 kB. IntegrationError + WebhookVerificationError weigh 0.43 kB alone
+    // 1.2 kB; measured 2.29 kB. IntegrationError + WebhookVerificationError weigh 0.43 kB alone
     // (~0.11 kB more here, gzip shares the rest). The rest: Node fast path and Web Crypto
     // fallback, capped streaming body reader, strict header parsing, key cache, the scheme's
     // sign(), lazily parsed payload. Dropping all of the optional parts still leaves ~1.9 kB.
     name: 'verifyWebhook + standardWebhooks (webhooks)',
     code: "import { verifyWebhook, standardWebhooks } from '@wawagot/integrations/webhooks'; export default [verifyWebhook, standardWebhooks];",
-    budget: 2300,
+    budget: 2320,
     goal: 1200,
     compare: {
       name: 'standardwebhooks',
@@ -89,7 +90,7 @@ export const budgets = [
   {
     name: 'verifyWebhook + github (webhooks)',
     code: "import { verifyWebhook, github } from '@wawagot/integrations/webhooks'; export default [verifyWebhook, github];",
-    budget: 2100,
+    budget: 2120,
     goal: 1200,
     compare: { name: 'svix Webhook', code: "import { Webhook } from 'svix'; export default Webhook;" },
   },

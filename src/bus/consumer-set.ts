@@ -9,8 +9,8 @@ export interface ConsumerLoop {
 
 /**
  * The consumers of one transport: `ready()` waits for every setup tracked so far (a failed one
- * is logged, not thrown), `add` returns the loop's stop (idempotent), `stopAll` stops those
- * still running.
+ * is logged, not thrown), `add` returns the loop's stop (idempotent; a failure to stop is
+ * logged, never a rejection), `stopAll` stops those still running.
  */
 export function consumerSet(logger: Logger | undefined, stream: string) {
   const setups = new Set<Promise<unknown>>();
@@ -32,7 +32,13 @@ export function consumerSet(logger: Logger | undefined, stream: string) {
       track(loop.started, group);
       let stopping: Promise<void> | undefined;
       const stop = () => {
-        stopping ??= loop.stop().finally(() => stops.delete(stop));
+        // A consumer that fails to stop is logged: callers of an unsubscribe need not await it.
+        stopping ??= loop
+          .stop()
+          .catch((error: unknown) => {
+            logger?.error({ stream, group, error: errorInfo(error) }, 'bus consumer failed to stop');
+          })
+          .finally(() => stops.delete(stop));
         return stopping;
       };
       stops.add(stop);

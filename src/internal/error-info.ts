@@ -1,8 +1,8 @@
 import type { ErrorInfo } from '../bus/system-events.js';
 import { isIntegrationError, summary } from '../errors/integration-error.js';
 
-// URL user info (`//user:password@`, `//token@`) and `Bearer`/`bearer`/`Basic`/`Token` credentials.
-const CREDENTIALS = /(\/\/)[^/\s@]+(?=@)|\b((?:[Bb]earer|Basic|Token)\s+)[\w.~+/=-]{6,}/g;
+// URL user info (`//user:password@`, `//token@`) and `Bearer`/`Basic` (either case) and `Token` credentials.
+const CREDENTIALS = /(\/\/)[^/\s@]+(?=@)|\b((?:[Bb]earer|[Bb]asic|Token)\s+)[\w.~+/=-]{6,}/g;
 // Parameters and JSON keys named like a secret: `api_key=...`, `password: ...`, `"token":"..."`.
 // The bounded name keeps the scan linear on long runs of name characters.
 const SECRET_PARAM = /((?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]{0,64}"?\s*[=:]\s*"?)[^&\s#,;"]+/gi;

@@ -24,6 +24,7 @@ describe('errorInfo', () => {
     `password=${canary}`,
     `clone https://${canary}@github.com/org/repo.git failed`,
     `401 for authorization: bearer ${canary}`,
+    `proxy-authorization: basic ${canary}`,
     `upstream said {"password":"${canary}","user":"a"}`,
     `upstream said {"api_key": "${canary}"}`,
   ])('redacts secrets from foreign messages: %s', (message) => {
