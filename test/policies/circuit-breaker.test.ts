@@ -99,7 +99,8 @@ describe('circuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 
-  it('a probe let through by an earlier half-open period neither frees a slot nor decides the current one', async () => {
+  /** Two probes of one half-open period: the first fails (the breaker reopens), the second is still running. */
+  async function staleProbe() {
     const clock = fakeClock();
     const breaker = circuitBreaker({ breaker: consecutive(1), halfOpenAfter: 100, maxHalfOpenProbes: 2, clock });
     await swallow(breaker.execute(fail()));
@@ -110,6 +111,11 @@ describe('circuitBreaker', () => {
     const second = swallow(breaker.execute(slow));
     settle[0]?.reject(new NetworkError('down'));
     await first;
+    return { clock, breaker, settle, slow, second };
+  }
+
+  it('a probe let through by an earlier half-open period neither frees a slot nor decides the current one', async () => {
+    const { clock, breaker, settle, slow, second } = await staleProbe();
     expect(breaker.state).toBe('open');
     await clock.advance(100);
     const third = swallow(breaker.execute(slow));
@@ -126,16 +132,7 @@ describe('circuitBreaker', () => {
   });
 
   it("a stale probe's success does not close a later half-open period: that period's probes decide", async () => {
-    const clock = fakeClock();
-    const breaker = circuitBreaker({ breaker: consecutive(1), halfOpenAfter: 100, maxHalfOpenProbes: 2, clock });
-    await swallow(breaker.execute(fail()));
-    await clock.advance(100);
-    const settle: Array<{ resolve: (v: string) => void; reject: (e: unknown) => void }> = [];
-    const slow = () => new Promise<string>((resolve, reject) => settle.push({ resolve, reject }));
-    const first = swallow(breaker.execute(slow));
-    const second = swallow(breaker.execute(slow));
-    settle[0]?.reject(new NetworkError('down'));
-    await first;
+    const { clock, breaker, settle, slow, second } = await staleProbe();
     await clock.advance(100);
     const third = swallow(breaker.execute(slow));
     settle[1]?.resolve('late');
