@@ -3,9 +3,9 @@ import type { KyInstance, Options as KyOptions } from 'ky';
 import { configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { parseJson, readBounded, readBoundedText } from './body.js';
-import { requestBody, sendCall } from './request-body.js';
+import { prepareCall, sendCall } from './request-body.js';
 import { openStream } from './stream.js';
-import { callTimeout, resolveCommon } from './transport.js';
+import { resolveCommon } from './transport.js';
 import type { RequestOptions, RestClient, RestClientOptions, StreamOptions } from './types.js';
 import { createResolver, parseBaseUrl, redactUrl } from './url.js';
 
@@ -61,13 +61,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     if (!RESPONSE_TYPES.has(responseType)) configError(`responseType must be json, text, bytes or response`);
     if (opts.schema && responseType !== 'json') configError('schema needs responseType json');
     const target = resolve(path, opts.params, opts.searchParams);
-    const call = {
-      method,
-      target,
-      body: requestBody(method, opts),
-      timeoutMs: callTimeout(r, opts.timeoutMs),
-      accept: responseType === 'json' ? 'application/json' : undefined,
-    };
+    const call = prepareCall(r, method, target, opts, responseType === 'json' ? 'application/json' : undefined);
     const safeUrl = target.safe;
     const where = `${method} ${safeUrl}`;
     const result = await sendCall(

@@ -2,22 +2,8 @@ import { configError } from '../internal/config.js';
 import { toJson } from '../internal/json.js';
 import type { AttemptScope } from './attempt.js';
 import type { HttpSend } from './client.js';
-import { buildHeaders, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
+import { buildHeaders, callTimeout, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
 import type { Target } from './url.js';
-
-/**
- * The body of a call, serialised once before the first attempt (so a value JSON cannot encode
- * fails with `NOT_SERIALIZABLE` and is never sent, and every attempt sends the same bytes).
- */
-export function requestBody(
-  method: string,
-  opts: { json?: unknown; body?: BodyInit | undefined },
-): BodyInit | undefined {
-  const body = opts.json !== undefined ? toJson(opts.json, 'json body') : opts.body;
-  if (body !== undefined && (method === 'GET' || method === 'HEAD'))
-    configError(`a ${method} request cannot have a body`);
-  return body;
-}
 
 /** What a REST call settled before its first attempt. */
 export interface PreparedCall {
@@ -27,6 +13,24 @@ export interface PreparedCall {
   timeoutMs: number;
   /** Default `accept` header. */
   accept: string | undefined;
+}
+
+/**
+ * Settles a call before its first attempt: the body is serialised once (so a value JSON cannot
+ * encode fails with `NOT_SERIALIZABLE` and is never sent, and every attempt sends the same
+ * bytes) and the call's `timeoutMs` is checked.
+ */
+export function prepareCall(
+  r: Resolved,
+  method: string,
+  target: Target,
+  opts: { json?: unknown; body?: BodyInit | undefined; timeoutMs?: number | undefined },
+  accept: string | undefined,
+): PreparedCall {
+  const body = opts.json !== undefined ? toJson(opts.json, 'json body') : opts.body;
+  if (body !== undefined && (method === 'GET' || method === 'HEAD'))
+    configError(`a ${method} request cannot have a body`);
+  return { method, target, body, timeoutMs: callTimeout(r, opts.timeoutMs), accept };
 }
 
 /**

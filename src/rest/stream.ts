@@ -3,8 +3,8 @@ import { IntegrationError } from '../errors/integration-error.js';
 import { assertNumber } from '../internal/config.js';
 import { type AttemptScope, transportError } from './attempt.js';
 import type { HttpSend } from './client.js';
-import { requestBody, sendCall } from './request-body.js';
-import { callTimeout, type Resolved } from './transport.js';
+import { prepareCall, sendCall } from './request-body.js';
+import type { Resolved } from './transport.js';
 import type { SseEvent, StreamOptions } from './types.js';
 import type { createResolver } from './url.js';
 
@@ -23,13 +23,7 @@ export function openStream(
 ): AsyncIterableIterator<SseEvent> {
   const method = opts.method ?? (opts.json !== undefined || opts.body !== undefined ? 'POST' : 'GET');
   const target = resolve(path, opts.params, opts.searchParams);
-  const call = {
-    method,
-    target,
-    body: requestBody(method, opts),
-    timeoutMs: callTimeout(r, opts.timeoutMs),
-    accept: 'text/event-stream',
-  };
+  const call = prepareCall(r, method, target, opts, 'text/event-stream');
   const maxEvent = assertNumber('maxEventBytes', opts.maxEventBytes ?? 1024 * 1024, { min: 1, integer: true });
   const safeUrl = target.safe;
   const info = { method, url: safeUrl, timeoutMs: call.timeoutMs, callerSignal: opts.signal };
