@@ -1,5 +1,5 @@
 // Runs the demo's CLI the way `npm run demo` does (node + tsx, paths from tsconfig.json).
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,35 +10,57 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `examples/wawagot/main.ts` with `args`; REDIS_URL/DATABASE_URL only when given in `env`. */
-export function runDemoCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+/** A running demo process: its output so far and its exit code once it has closed. */
+export interface DemoProcess {
+  child: ChildProcess;
+  output: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}
+
+/** Starts `examples/wawagot/main.ts` with `args`; REDIS_URL/DATABASE_URL only when given in `env`. */
+export function spawnDemo(args: string[], env: Record<string, string> = {}): DemoProcess {
   const base = { ...process.env };
   delete base.REDIS_URL;
   delete base.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/wawagot/main.ts', ...args], {
-      cwd: root,
-      env: { ...base, ...env, FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`demo did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/wawagot/main.ts', ...args], {
+    cwd: root,
+    env: { ...base, ...env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk) => {
+    output.stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  });
+  return { child, output, exited };
+}
+
+/** Runs the demo to its end (killed and rejected after `timeoutMs`). */
+export async function runDemoCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<CliResult> {
+  const { child, output, exited } = spawnDemo(args, env);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`demo did not exit within ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`));
+    }, timeoutMs);
+  });
+  try {
+    const code = await Promise.race([exited, timedOut]);
+    return { code, ...output };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The value cell of a summary-table row. */
