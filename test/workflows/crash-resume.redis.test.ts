@@ -23,7 +23,7 @@ await describeWithService('redis', 'workflow crash-resume on Redis', async () =>
   });
 
   it('completes 200 five-step runs across repeated SIGKILLs, re-running only interrupted steps', async () => {
-    const report = await runCrashTest({ kind: 'redis', name, sql, store: redisStore(redis, { prefix: name }) });
+    const report = await runCrashTest({ kind: 'redis', name, sql, store: redisStore(redis, { prefix: name }), redis });
     expect(report.completed).toBe(200);
   }, 120_000);
 });
