@@ -233,6 +233,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
       return new Promise<Envelope>((resolve, reject) => {
         // Already aborted: nothing is registered (no handler, no timer, no transport consumer).
         if (signal?.aborted) return reject(abortErrorFrom(signal));
+        let timer: unknown;
         const settle = (error: unknown, envelope?: Envelope) => {
           listener.off();
           clock.clearTimeout(timer);
@@ -244,15 +245,14 @@ export function createBus<E extends EventMap = Record<never, never>>(
         const listener = add(type, (envelope) => {
           if (!filter || filter(envelope)) settle(undefined, envelope);
         });
-        const timer =
-          timeoutMs === undefined
-            ? undefined
-            : clock.setTimeout(
-                () => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } })),
-                timeoutMs,
-              );
-        keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
         signal?.addEventListener('abort', onAbort);
+        // A clock may fire at once (a test clock already past the deadline): settle tolerates that.
+        if (timeoutMs !== undefined)
+          timer = clock.setTimeout(
+            () => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } })),
+            timeoutMs,
+          );
+        keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
       });
     },
 

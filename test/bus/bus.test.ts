@@ -313,6 +313,26 @@ describe('createBus', () => {
       expect(bus.listenerCount()).toBe(0);
     });
 
+    it('rejects with TIMEOUT and leaves nothing registered when the clock fires at once', async () => {
+      const clock = {
+        now: () => 0,
+        setTimeout: (fn: () => void) => {
+          fn();
+          return 3;
+        },
+        clearTimeout: vi.fn(),
+      };
+      const bus = createBus<AppEvents>({ clock });
+      const controller = new AbortController();
+      const remove = vi.spyOn(controller.signal, 'removeEventListener');
+      const error = await bus
+        .waitFor('ai.completed', { timeoutMs: 5, signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(isIntegrationError(error) && error.code).toBe('TIMEOUT');
+      expect(remove).toHaveBeenCalledWith('abort', expect.any(Function));
+      expect(bus.listenerCount()).toBe(0);
+    });
+
     it('uses the injected clock for timeouts and envelope times', async () => {
       let timer: (() => void) | undefined;
       const clock = {
