@@ -80,6 +80,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   let { state = 'closed', openedAt = clock.now() }: Partial<CircuitBreakerSnapshot> = initial;
   if (typeof breaker?.create !== 'function')
     configError('circuitBreaker.breaker must be consecutive(n) or sampling({...})');
+  if (typeof isFailure !== 'function') configError('circuitBreaker.isFailure must be a function');
   assertNumber('circuitBreaker.halfOpenAfter', halfOpenAfter);
   assertNumber('circuitBreaker.maxHalfOpenProbes', maxHalfOpenProbes, { min: 1, integer: true });
   if (typeof initial !== 'object' || !/^(closed|(half-)?open)$/.test(state) || !Number.isFinite(openedAt))

@@ -324,6 +324,7 @@ describe('circuitBreaker', () => {
     ['breaker null', () => circuitBreaker({ breaker: null as never })],
     ['halfOpenAfter -1', () => circuitBreaker({ halfOpenAfter: -1 })],
     ['maxHalfOpenProbes 0', () => circuitBreaker({ maxHalfOpenProbes: 0 })],
+    ['isFailure not a function', () => circuitBreaker({ isFailure: 'yes' as never })],
     ['initialState garbage', () => circuitBreaker({ initialState: { state: 'broken' } as never })],
     ['initialState openedAt NaN', () => circuitBreaker({ initialState: { state: 'open', openedAt: Number.NaN } })],
     ['initialState openedAt null', () => circuitBreaker({ initialState: { state: 'open', openedAt: null as never } })],
