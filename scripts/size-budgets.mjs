@@ -10,13 +10,13 @@ export const budgets = [
     budget: 350,
   },
   {
-    // Goal 1.8 kB. Measured 2.20 kB. Of that, about: secret redaction of handler errors 265 B,
+    // Goal 1.8 kB. Measured 2.23 kB. Of that, about: secret redaction of handler errors 290 B,
     // waitFor with TimeoutError/AbortError 135 B, schema validation with ValidationError 130 B,
     // work-sharing groups 105 B, the transport hooks 90 B, the envelope-time cache that keeps
     // emit ahead of eventemitter3 30 B; IntegrationError itself is 340 B.
     name: 'createBus',
     code: "import { createBus } from '@wawagot/integrations/bus'; export default createBus;",
-    budget: 2230,
+    budget: 2250,
     goal: 1800,
   },
   {
@@ -26,13 +26,13 @@ export const budgets = [
     budget: 4530,
   },
   {
-    // Goal 2.5 kB. Measured 3.44 kB, of which about 0.6 kB is the error classes and the redacting
+    // Goal 2.5 kB. Measured 3.46 kB, of which about 0.6 kB is the error classes and the redacting
     // error summary. The rest: the breaker's isolate/onStateChange/toJSON+initialState and probe
     // limit, bus and logger events, option checks, the network-error pattern, and the timeout's
     // one shared timer (ref'd only while a call is pending).
     name: 'compose + retry + circuitBreaker + timeout',
     code: "import { compose, retry, circuitBreaker, timeout } from '@wawagot/integrations/policies'; export default [compose, retry, circuitBreaker, timeout];",
-    budget: 3460,
+    budget: 3480,
     goal: 2500,
     compare: {
       name: 'cockatiel wrap+retry+breaker+timeout',
@@ -97,7 +97,7 @@ export const budgets = [
   {
     name: 'createWebhookRouter + all schemes + memoryDedup (webhooks)',
     code: "import * as w from '@wawagot/integrations/webhooks'; export default [w.createWebhookRouter, w.memoryDedup, w.standardWebhooks, w.stripe, w.github, w.shopify, w.slack, w.retell, w.hmac, w.signWebhook];",
-    budget: 5220,
+    budget: 5250,
   },
   {
     // Server side of realtime on an edge runtime: SSE hub with replay, heartbeats, auth.

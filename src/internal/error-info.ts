@@ -4,8 +4,10 @@ import { isIntegrationError, summary } from '../errors/integration-error.js';
 // URL user info (`//user:password@`, `//token@`) and `Bearer`/`Basic` (either case) and `Token` credentials.
 const CREDENTIALS = /(\/\/)[^/\s@]+(?=@)|\b((?:[Bb]earer|[Bb]asic|Token)\s+)[\w.~+/=-]{6,}/g;
 // Parameters and JSON keys named like a secret: `api_key=...`, `password: ...`, `"token":"..."`.
-// The bounded name keeps the scan linear on long runs of name characters.
-const SECRET_PARAM = /((?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]{0,64}"?\s*[=:]\s*"?)[^&\s#,;"]+/gi;
+// A quoted value is masked up to its closing quote, spaces included. The bounded name keeps the
+// scan linear on long runs of name characters.
+const SECRET_PARAM =
+  /((?:token|key|secret|sig|pass|pwd|credential|session)[\w.-]{0,64}["']?\s*[=:]\s*["']?)(?:(?<=")[^"]*|(?<=')[^']*|[^&\s#,;"']+)/gi;
 const MAX_MESSAGE = 500;
 
 /**

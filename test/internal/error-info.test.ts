@@ -27,6 +27,8 @@ describe('errorInfo', () => {
     `proxy-authorization: basic ${canary}`,
     `upstream said {"password":"${canary}","user":"a"}`,
     `upstream said {"api_key": "${canary}"}`,
+    `upstream said {"password":"correct horse ${canary}","user":"a"}`,
+    `config secret='two words ${canary}' rejected`,
   ])('redacts secrets from foreign messages: %s', (message) => {
     const info = errorInfo(new Error(message));
     expect(info.name).toBe('Error');
@@ -42,6 +44,7 @@ describe('errorInfo', () => {
 
   it('redacts the value of a JSON key but keeps the JSON readable', () => {
     expect(redactMessage('{"password":"hunter22","user":"a"}')).toBe('{"password":"REDACTED","user":"a"}');
+    expect(redactMessage('{"password":"horse battery","user":"a"}')).toBe('{"password":"REDACTED","user":"a"}');
   });
 
   it('keeps harmless text and cuts long messages', () => {
