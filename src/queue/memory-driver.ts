@@ -24,8 +24,7 @@ export interface MemoryDriverOptions {
   /** Jobs that exhausted their attempts remembered per queue. @default 1000 */
   keepFailed?: number;
   /**
-   * Dead letters kept per queue; past it the oldest is dropped (memory is bounded; the BullMQ
-   * driver keeps them all in Redis). @default 1000
+   * Dead letters kept per queue; past it the oldest is dropped. @default 1000
    */
   keepDeadLetters?: number;
 }

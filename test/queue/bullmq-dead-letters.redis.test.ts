@@ -39,6 +39,23 @@ await describeWithService('redis', 'bullmqDriver dead letters', () => {
     expect(letters.map((l) => [l.id, l.error.message])).toEqual([['call-c_1', 'second failure']]);
   });
 
+  it('keeps the newest letters past the limit, dropping the oldest first', async () => {
+    const { main, dlq } = pair();
+    for (const callId of ['a', 'b', 'c', 'd']) {
+      const job = await main.add('voice_tasks', { payload: { callId } }, { jobId: `call-${callId}` });
+      await putDeadLetter(dlq, job, new Error(`refused ${callId}`), 1, 2);
+    }
+    // A letter replaced in place does not count twice.
+    const b = await main.getJob('call-c');
+    await putDeadLetter(dlq, b as NonNullable<typeof b>, new Error('refused c again'), 1, 2);
+    const letters = await listDeadLetters(dlq, 10);
+    expect(letters.map((l) => [l.id, l.error.message])).toEqual([
+      ['call-c', 'refused c again'],
+      ['call-d', 'refused d'],
+    ]);
+    expect(await dlq.getJob('call-a')).toBeUndefined();
+  });
+
   it('keeps the new letter of a retried job that failed for good again before the retry removed the old one', async () => {
     const { main, dlq } = pair();
     const job = await main.add('voice_tasks', { payload: { callId: 'c_2' } }, { jobId: 'call-c_2' });

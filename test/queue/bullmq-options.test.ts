@@ -10,4 +10,12 @@ describe('bullmqDriver options', () => {
       ).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     });
   }
+
+  it('refuses a negative or fractional keepDeadLetters with CONFIG and accepts Infinity', () => {
+    const connection = { host: '127.0.0.1', lazyConnect: true };
+    for (const keepDeadLetters of [-1, 1.5, Number.NaN]) {
+      expect(() => bullmqDriver({ connection, keepDeadLetters })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    }
+    expect(() => bullmqDriver({ connection, keepDeadLetters: Number.POSITIVE_INFINITY })).not.toThrow();
+  });
 });

@@ -12,8 +12,8 @@ import type { TestClock } from '../../src/testing/index.js';
 
 /** What each driver's test file provides to the shared suite. */
 export interface ContractSetup {
-  /** A fresh driver; the suite closes it after each test. */
-  makeDriver(): QueueDriver;
+  /** A fresh driver (with the options both drivers share); the suite closes it after each test. */
+  makeDriver(options?: { keepDeadLetters?: number }): QueueDriver;
   /**
    * A test clock the driver runs on: the suite then moves it instead of sleeping (delays,
    * backoff, waits while paused). Real-time drivers leave it out.
@@ -64,14 +64,17 @@ export function queueContract(setup: ContractSetup): void {
     open = [];
   });
 
-  function make(extra: Partial<Parameters<typeof createQueue<Queues>>[0]> = {}) {
+  function make(
+    extra: Partial<Parameters<typeof createQueue<Queues>>[0]> = {},
+    driverOptions?: Parameters<ContractSetup['makeDriver']>[0],
+  ) {
     const bus = createBus();
     const events: Envelope[] = [];
     bus.subscribe('*', (e) => {
       if (e.type.startsWith('queue.')) events.push(e);
     });
     const queue = createQueue<Queues>({
-      driver: setup.makeDriver(),
+      driver: setup.makeDriver(driverOptions),
       bus,
       ...(clock ? { clock } : {}),
       schemas: { automation_tasks: z.object({ flowId: z.string().min(1), step: z.number().int().optional() }) },
@@ -269,6 +272,21 @@ export function queueContract(setup: ContractSetup): void {
       ['call-c_b', 'refused c_b'],
     ]);
     expect(await queue.deadLetters('voice_tasks')).toHaveLength(3);
+  });
+
+  it('keeps the newest keepDeadLetters dead letters, dropping the oldest first', async () => {
+    const { queue, of } = make({}, { keepDeadLetters: 2 });
+    await queue.process('voice_tasks', (job) => {
+      throw new Error(`refused ${job.payload.callId}`);
+    });
+    const calls = ['c_a', 'c_b', 'c_c'];
+    for (const [i, callId] of calls.entries()) {
+      await queue.send('voice_tasks', { callId }, { jobId: `call-${callId}` });
+      await until(() => of('queue.dead_lettered').length === i + 1, 10_000, callId);
+    }
+    expect((await queue.deadLetters('voice_tasks')).map((l) => l.id)).toEqual(['call-c_b', 'call-c_c']);
+    expect((await queue.counts('voice_tasks')).dead).toBe(2);
+    await expect(queue.retryDeadLetter('voice_tasks', 'call-c_a')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('aborts the signal of a handler that outlives timeoutMs and counts the try as failed', async () => {

@@ -23,10 +23,10 @@ await describeWithService('redis', 'queue contract: bullmqDriver', () => {
   const base = uniquePrefix('queue');
   let n = 0;
   queueContract({
-    makeDriver(): QueueDriver {
+    makeDriver(options): QueueDriver {
       const prefix = `${base}_x${n++}`;
       prefixes.push(prefix);
-      return bullmqDriver({ connection: redis, prefix });
+      return bullmqDriver({ connection: redis, prefix, ...options });
     },
   });
 

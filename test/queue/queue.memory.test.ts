@@ -7,5 +7,5 @@ import { queueContract } from './contract.js';
 // handler work in the drain test still take real time).
 describe('queue contract: memoryDriver', () => {
   const clock = createTestClock();
-  queueContract({ makeDriver: () => memoryDriver({ clock }), clock });
+  queueContract({ makeDriver: (options) => memoryDriver({ clock, ...options }), clock });
 });

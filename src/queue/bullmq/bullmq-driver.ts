@@ -21,6 +21,11 @@ export interface BullmqDriverOptions {
   keepCompleted?: number;
   /** Jobs that exhausted their attempts kept in the main queue. @default 1000 */
   keepFailed?: number;
+  /**
+   * Dead letters kept per queue in its `<name>.dead` queue; past it the oldest is dropped.
+   * `Infinity` keeps them all. @default 1000
+   */
+  keepDeadLetters?: number;
   /** How long a worker's lock on an active job lasts; renewed at half. @default 30000 */
   lockDurationMs?: number;
   /** How often workers look for jobs whose lock expired (their worker died). @default 30000 */
@@ -77,6 +82,9 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     removeOnFail: { count: assertNumber('bullmqDriver.keepFailed', options.keepFailed ?? 1000, { integer: true }) },
     plain: new Map(),
   };
+  const keepDeadLetters = options.keepDeadLetters ?? 1000;
+  if (keepDeadLetters !== Number.POSITIVE_INFINITY)
+    assertNumber('bullmqDriver.keepDeadLetters', keepDeadLetters, { integer: true });
   // Capped at the largest timer delay: a longer one fires after 1 ms (a stalled-check storm).
   const lockDuration = assertNumber('bullmqDriver.lockDurationMs', options.lockDurationMs ?? 30_000, {
     min: 100,
@@ -131,7 +139,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
         await handler(run);
       } catch (error) {
         if (attempt >= attempts) {
-          const letter = await putDeadLetter(l.dlq, job, error, attempt);
+          const letter = await putDeadLetter(l.dlq, job, error, attempt, keepDeadLetters);
           letteredHere.add(letter.id);
           notify(o, letter);
         }
@@ -160,7 +168,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       if (!job?.id || letteredHere.delete(job.id)) return;
       const final = error?.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
       if (!final) return;
-      putDeadLetter(l.dlq, job, error, job.attemptsMade).then(
+      putDeadLetter(l.dlq, job, error, job.attemptsMade, keepDeadLetters).then(
         (letter) => notify(o, letter),
         (failure: Error) => {
           onError(`dead-letter ${name}`)(failure);

@@ -74,11 +74,17 @@ function backoffOf(job: BullJob): Backoff {
 
 /**
  * Copies a job that spent its attempts into the dead-letter queue under the same id and returns
- * the letter; a letter already there under that id is replaced by this newer one. Called before
- * BullMQ marks the job failed, so a crash in between re-runs the job rather than losing its
- * dead letter.
+ * the letter; a letter already there under that id is replaced by this newer one. Past `keep`
+ * letters, the oldest are dropped. Called before BullMQ marks the job failed, so a crash in
+ * between re-runs the job rather than losing its dead letter.
  */
-export async function putDeadLetter(dlq: Queue, job: BullJob, error: unknown, attempts: number): Promise<DeadLetter> {
+export async function putDeadLetter(
+  dlq: Queue,
+  job: BullJob,
+  error: unknown,
+  attempts: number,
+  keep = Number.POSITIVE_INFINITY,
+): Promise<DeadLetter> {
   const data = job.data as StoredData;
   const stored: StoredDeadLetter = {
     queue: job.name,
@@ -95,8 +101,20 @@ export async function putDeadLetter(dlq: Queue, job: BullJob, error: unknown, at
   const client = await scriptsOf(dlq);
   // Replace first: `add` with a held id would keep the old letter and drop this one.
   const replaced = await client.runCommand('wawagotReplaceDeadLetter', [dlq.toKey(key), JSON.stringify(stored)]);
-  if (replaced !== 1) await dlq.add('dead', stored, { jobId: key });
+  if (replaced !== 1) {
+    await dlq.add('dead', stored, { jobId: key });
+    await trimDeadLetters(dlq, keep);
+  }
   return toLetter(job.id as string, stored);
+}
+
+/** Drops the oldest letters past `keep` (letters only ever wait: the queue has no worker). */
+async function trimDeadLetters(dlq: Queue, keep: number): Promise<void> {
+  const over = (await dlq.getWaitingCount()) - keep;
+  if (over <= 0) return;
+  // Oldest first, as deadLetters() lists them.
+  const oldest = await dlq.getJobs(['wait'], 0, over - 1, true);
+  await Promise.all(oldest.map((job) => dlq.remove(job.id as string)));
 }
 
 function toLetter(id: string, stored: StoredDeadLetter): DeadLetter {
