@@ -5,7 +5,9 @@
  * @example
  * ```ts
  * import { isHttpError } from '@wawagot/integrations';
- * try { await api.get('/users/1') } catch (e) { if (isHttpError(e) && e.status === 404) return null }
+ * async function findUser(id: string) {
+ *   try { return await api.get(`/users/${id}`) } catch (e) { if (isHttpError(e) && e.status === 404) return null; throw e }
+ * }
  * ```
  * @module
  */
