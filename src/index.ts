@@ -6,7 +6,7 @@
  * ```ts
  * import { isHttpError } from '@wawagot/integrations';
  * async function findUser(id: string) {
- *   try { return await api.get(`/users/${id}`) } catch (e) { if (isHttpError(e) && e.status === 404) return null; throw e }
+ *   try { return await api.get('/users/:id', { params: { id } }) } catch (e) { if (isHttpError(e) && e.status === 404) return null; throw e }
  * }
  * ```
  * @module
