@@ -16,3 +16,18 @@ export function assertNumber(
     configError(`${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${String(value)}`);
   return value;
 }
+
+/** The longest delay a timer takes: a longer one fires at once (Node warns, browsers too). */
+export const MAX_DELAY = 2_147_483_647;
+
+/**
+ * Checks that an optional collaborator (a bus, clock, transport, store) has the named methods,
+ * so a wrong value fails at creation with `CONFIG` rather than as a `TypeError` mid-flight.
+ */
+export function assertMethods(name: string, value: unknown, methods: string[]): void {
+  if (
+    value !== undefined &&
+    !methods.every((m) => typeof (value as Record<string, unknown> | null)?.[m] === 'function')
+  )
+    configError(`${name} must have the methods ${methods.join(', ')}`);
+}
