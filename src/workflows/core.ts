@@ -32,6 +32,8 @@ export interface ExecState {
   input: unknown;
   stored: Map<string, StepRecord>;
   counts: Map<string, number>;
+  /** Step ids handed out in this execution: a repeated one would read another step's result. */
+  ids: Set<string>;
   compensations: Array<{
     stepId: string;
     result: unknown;

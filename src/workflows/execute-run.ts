@@ -42,6 +42,7 @@ export async function executeRun(core: RunnerCore, lease: Lease, register: (live
     input: JSON.parse(run.input),
     stored: new Map(),
     counts: new Map(),
+    ids: new Set(),
     compensations: [],
     inflight: new Set(),
     suspension: undefined,

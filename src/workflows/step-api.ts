@@ -40,7 +40,16 @@ export function createStepApi(state: ExecState): StepApi {
     }
     const n = state.counts.get(id) ?? 0;
     state.counts.set(id, n + 1);
-    return n === 0 ? id : `${id}:${n}`;
+    const stepId = n === 0 ? id : `${id}:${n}`;
+    // A repeated id is numbered `id:1`, `id:2`...: an explicit id of that form would share its record.
+    if (state.ids.has(stepId)) {
+      throw new WorkflowError(
+        `step id "${stepId}" is used twice in this run: "${id}" repeated takes the ids "${id}:1", "${id}:2"..., so give the steps ids that differ`,
+        { details: { runId, workflow, stepId } },
+      );
+    }
+    state.ids.add(stepId);
+    return stepId;
   }
 
   const stopped = () => state.halted !== undefined || state.suspension !== undefined || state.closing;

@@ -138,6 +138,33 @@ describe('workflow options and bad input', () => {
     await runner.close();
   });
 
+  it('refuses an explicit step id that a repeated id also takes, in either order, before running it', async () => {
+    const ran: string[] = [];
+    const explicitFirst = defineWorkflow('explicit-first', async (_: null, step) => {
+      await step.run('charge:1', () => ran.push('refund-record'));
+      await step.run('charge', () => ran.push('charge 0'));
+      return step.run('charge', () => ran.push('charge 1'));
+    });
+    const repeatedFirst = defineWorkflow('repeated-first', async (_: null, step) => {
+      await step.run('charge', () => ran.push('charge 0'));
+      await step.run('charge', () => ran.push('charge 1'));
+      return step.run('charge:1', () => ran.push('refund-record'));
+    });
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [explicitFirst, repeatedFirst] });
+    for (const [wf, expected] of [
+      [explicitFirst, ['refund-record', 'charge 0']],
+      [repeatedFirst, ['charge 0', 'charge 1']],
+    ] as const) {
+      ran.length = 0;
+      const { runId } = await runner.start(wf, null);
+      const error = await runner.result(runId, { timeoutMs: 2000 }).catch((e: unknown) => e);
+      expect(isWorkflowError(error)).toBe(true);
+      expect((await runner.status(runId)).error?.message).toContain('step id "charge:1" is used twice');
+      expect(ran).toEqual(expected);
+    }
+    await runner.close();
+  });
+
   it('runs parallel steps and keeps their ids stable across replays', async () => {
     const clock = manualClock();
     const calls: string[] = [];
