@@ -15,9 +15,14 @@ const MAX_MESSAGE = 500;
  * and JSON keys named like token/key/secret/signature/password, and `Bearer`/`Basic` credentials.
  */
 export function redactMessage(message: string): string {
-  // Credentials first: a parameter whose value is `Bearer <token>` then loses both words.
-  const masked = message.replace(CREDENTIALS, '$1$2REDACTED').replace(SECRET_PARAM, '$1REDACTED');
+  const masked = redactSecrets(message);
   return masked.length > MAX_MESSAGE ? `${masked.slice(0, MAX_MESSAGE)}…` : masked;
+}
+
+/** {@link redactMessage} without the length cap (for stacks kept with dead letters). */
+export function redactSecrets(text: string): string {
+  // Credentials first: a parameter whose value is `Bearer <token>` then loses both words.
+  return text.replace(CREDENTIALS, '$1$2REDACTED').replace(SECRET_PARAM, '$1REDACTED');
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { AbortError } from '../errors/abort-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, configError } from '../internal/config.js';
 import { errorInfo, redactMessage } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { validateWith } from '../internal/schema.js';
@@ -47,10 +47,14 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
   ) {
     configError('createQueue: driver must be a QueueDriver such as memoryDriver() or bullmqDriver({ connection })');
   }
+  assertMethods('createQueue: bus', bus, ['emit']);
+  assertMethods('createQueue: logger', logger, ['debug', 'warn', 'error']);
+  assertMethods('createQueue: clock', options.clock, ['now', 'setTimeout', 'clearTimeout']);
   const clock = options.clock ?? systemClock;
   const defaults = resolveJobOptions(options.defaultJob, BASE_JOB_OPTIONS, 'defaultJob');
-  const schemas = (options.schemas ?? {}) as Record<string, StandardSchemaV1 | undefined>;
-  if (typeof schemas !== 'object' || schemas === null) configError('schemas must be an object');
+  if (typeof (options.schemas ?? {}) !== 'object' || options.schemas === null) configError('schemas must be an object');
+  // Own entries only: a queue named `constructor` or `toString` has no schema unless given one.
+  const schemas: Record<string, StandardSchemaV1 | undefined> = Object.assign(Object.create(null), options.schemas);
   for (const [name, schema] of Object.entries(schemas)) {
     if (schema !== undefined && (typeof schema !== 'object' || schema === null || !('~standard' in schema))) {
       configError(`schemas.${name} must be a Standard Schema (zod, valibot, arktype, ...)`);

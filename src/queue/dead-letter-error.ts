@@ -1,8 +1,11 @@
+import { isIntegrationError } from '../errors/integration-error.js';
+import { redactSecrets } from '../internal/error-info.js';
 import type { DeadLetterError } from './driver.js';
 
 /**
  * The error record kept with a dead letter: name, message, `code` when the error has a string
- * one, and the stack. Drivers call it so both backends store the same shape.
+ * one, and the stack, with secrets in foreign messages masked (`Bearer REDACTED`,
+ * `api_key=REDACTED`) as in events. Drivers call it so both backends store the same shape.
  *
  * @example
  * ```ts
@@ -11,11 +14,16 @@ import type { DeadLetterError } from './driver.js';
  */
 export function deadLetterError(error: unknown): DeadLetterError {
   if (error instanceof Error) {
-    const record: DeadLetterError = { name: error.name, message: error.message };
+    // The library's own messages carry no secrets; foreign ones are masked like in events.
+    const mask = isIntegrationError(error) ? (text: string) => text : redactSecrets;
+    const record: DeadLetterError = { name: error.name, message: mask(error.message) };
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string') record.code = code;
-    if (typeof error.stack === 'string') record.stack = error.stack;
+    if (typeof error.stack === 'string') record.stack = mask(error.stack);
     return record;
   }
-  return { name: 'NonError', message: typeof error === 'string' ? error : 'a non-Error value was thrown' };
+  return {
+    name: 'NonError',
+    message: typeof error === 'string' ? redactSecrets(error) : 'a non-Error value was thrown',
+  };
 }

@@ -162,11 +162,32 @@ export function queueContract(setup: ContractSetup): void {
         expect.objectContaining({ code: 'CONFIG' }),
       );
       expect(() => createQueue({ driver: {} as QueueDriver })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      for (const wrong of [{ bus: 5 }, { bus: {} }, { logger: console.log }, { clock: {} }]) {
+        expect(() => createQueue({ driver, ...(wrong as object) }), JSON.stringify(wrong)).toThrow(
+          expect.objectContaining({ code: 'CONFIG' }),
+        );
+      }
       const q = createQueue<Queues>({ driver });
       await expect(q.process('ai_tasks', () => {}, { concurrency: 0 })).rejects.toMatchObject({ code: 'CONFIG' });
       await expect(q.deadLetters('ai_tasks', { limit: 0 })).rejects.toMatchObject({ code: 'CONFIG' });
     } finally {
       await driver.close({ drain: false });
+    }
+  });
+
+  it('serves queues named like Object.prototype members, with or without schemas', async () => {
+    const { queue: plain } = make({ schemas: {} });
+    const { queue: typed } = make();
+    for (const queue of [plain, typed] as unknown as Array<Queue<Record<string, { n: number }>>>) {
+      const seen: string[] = [];
+      for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+        await queue.process(name, (job) => {
+          seen.push(`${job.name}:${job.payload.n}`);
+        });
+        await queue.send(name, { n: 1 });
+      }
+      await until(() => seen.length === 3, 10_000, 'prototype-named jobs');
+      expect(seen.sort()).toEqual(['constructor:1', 'hasOwnProperty:1', 'toString:1']);
     }
   });
 

@@ -225,5 +225,7 @@ describe('memoryDriver on a test clock', () => {
     expect(() => memoryDriver({ keepCompleted: -1 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     expect(() => memoryDriver({ keepFailed: 1.5 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     expect(() => memoryDriver({ keepDeadLetters: -1 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => memoryDriver(null as never)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => memoryDriver({ clock: {} as never })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
   });
 });
