@@ -116,6 +116,7 @@ export function defineWorkflow<I = unknown, O = unknown>(
   handler: WorkflowHandler<I, O>,
   options: WorkflowOptions<I> = {},
 ): Workflow<I, O> {
+  if (typeof options !== 'object' || options === null) configError('defineWorkflow options must be an object');
   if (typeof name !== 'string' || !/^[\w.:-]{1,100}$/.test(name)) {
     configError('workflow name must be 1-100 characters of letters, digits, _ . : -');
   }

@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkflowError } from '../errors/workflow-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { validateWith } from '../internal/schema.js';
@@ -109,8 +109,11 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
   // Capped at the largest timer delay: a longer one fires after 1 ms (a polling storm).
   const leaseMs = assertNumber('leaseMs', options.leaseMs ?? 30_000, { min: 10, max: 2_147_483_647 });
   const pollMs = assertNumber('pollMs', options.pollMs ?? 1000, { min: 1, max: 2_147_483_647 });
-  const clock = options.clock ?? systemClock;
   const { bus, logger } = options;
+  assertMethods('createWorkflowRunner: bus', bus, ['publish']);
+  assertMethods('createWorkflowRunner: logger', logger, ['warn', 'error']);
+  assertMethods('createWorkflowRunner: clock', options.clock, ['now', 'setTimeout', 'clearTimeout']);
+  const clock = options.clock ?? systemClock;
   const workflows = new Map<string, Workflow<unknown, unknown>>();
   for (const wf of options.workflows) {
     if (typeof wf?.handler !== 'function') configError('workflows must be defineWorkflow() results');
@@ -205,19 +208,22 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
   }
 
   return {
-    async start(workflow, input, startOptions = {}) {
+    async start(workflow, input, startOptions) {
       const wf = typeof workflow === 'string' ? workflows.get(workflow) : workflow;
-      if (!wf)
-        throw new NotFoundError(`unknown workflow "${String(workflow)}"`, { details: { workflow: String(workflow) } });
+      if (typeof workflow === 'string' && !wf)
+        throw new NotFoundError(`unknown workflow "${workflow}"`, { details: { workflow } });
+      if (typeof wf?.handler !== 'function' || typeof wf.name !== 'string')
+        configError('start takes a workflow name or a defineWorkflow() result');
       if (!workflows.has(wf.name)) workflows.set(wf.name, wf as Workflow<unknown, unknown>);
-      const runId = startOptions.runId ?? crypto.randomUUID();
+      const runId = startOptions?.runId ?? crypto.randomUUID();
       if (typeof runId !== 'string' || !/^[\w.:/@-]{1,200}$/.test(runId)) {
         configError('runId must be 1-200 characters of letters, digits, _ . : / @ -');
       }
       return create(wf as Workflow<unknown, unknown>, input, runId);
     },
-    async result<O>(runId: string, resultOptions: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<O> {
-      const { timeoutMs, signal } = resultOptions;
+    async result<O>(runId: string, resultOptions?: { timeoutMs?: number; signal?: AbortSignal }): Promise<O> {
+      const { timeoutMs, signal } = resultOptions ?? {};
+      assertMethods('result options.signal', signal, ['addEventListener', 'removeEventListener']);
       const deadline = timeoutMs === undefined ? undefined : clock.now() + assertNumber('timeoutMs', timeoutMs);
       for (;;) {
         if (signal?.aborted) throw abortErrorFrom(signal);

@@ -6,7 +6,14 @@ import { configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { type ExecState, halt } from './core.js';
-import type { StepApi, StepContext, StepRunOptions, WaitForEventOptions, Workflow } from './define.js';
+import {
+  assertRetry,
+  type StepApi,
+  type StepContext,
+  type StepRunOptions,
+  type WaitForEventOptions,
+  type Workflow,
+} from './define.js';
 import { parseDuration } from './duration.js';
 import { cancelledError, stepError } from './errors.js';
 import { assertPath, readPath } from './path.js';
@@ -311,6 +318,12 @@ export function createStepApi(state: ExecState): StepApi {
     async run<T>(id: string, fn: (ctx: StepContext) => Promise<T> | T, options?: StepRunOptions<T>): Promise<T> {
       const stepId = nextId(id);
       if (typeof fn !== 'function') configError(`step "${stepId}" needs a function`);
+      if (options !== undefined) {
+        if (typeof options !== 'object' || options === null) configError(`step "${stepId}" options must be an object`);
+        assertRetry(options.retry, `step "${stepId}" retry`);
+        if (options.compensate !== undefined && typeof options.compensate !== 'function')
+          configError(`step "${stepId}" compensate must be a function`);
+      }
       const rec = state.stored.get(stepId);
       if (rec?.state === 'completed') {
         return compensable(stepId, parse(rec.result) as T, options);

@@ -47,6 +47,50 @@ describe('workflow options and bad input', () => {
     expect(code(() => postgresStore({} as never))).toBe('CONFIG');
     const fakeSql = Object.assign(() => {}, { unsafe() {} });
     expect(code(() => postgresStore(fakeSql as never, { schema: 'x"; DROP TABLE y; --' }))).toBe('CONFIG');
+    expect(code(() => defineWorkflow('x', async () => 1, null as never))).toBe('CONFIG');
+    expect(code(() => memoryStore(null as never))).toBe('CONFIG');
+    for (const wrong of [{ bus: 5 }, { bus: {} }, { logger: {} }, { clock: {} }, { clock: Date }]) {
+      expect(code(() => createWorkflowRunner({ store: memoryStore(), workflows: [noop], ...(wrong as object) }))).toBe(
+        'CONFIG',
+      );
+    }
+  });
+
+  it('checks start and result arguments', async () => {
+    const store = memoryStore();
+    const runner = createWorkflowRunner({ store, workflows: [noop] });
+    const codeOf = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (e: unknown) => (isIntegrationError(e) ? e.code : 'not an IntegrationError'),
+      );
+    expect(await codeOf(runner.start(5 as never, null))).toBe('CONFIG');
+    expect(await codeOf(runner.start({ name: 'noop' } as never, null))).toBe('CONFIG');
+    expect(await codeOf(runner.start('missing', null))).toBe('NOT_FOUND');
+    const { runId } = await runner.start('noop', null, null as never);
+    expect(await runner.result(runId, null as never)).toBe('ok');
+    expect(await codeOf(runner.result(runId, { signal: 5 as never }))).toBe('CONFIG');
+    await runner.close();
+  });
+
+  it('fails a step whose options are wrong with CONFIG, before running it', async () => {
+    let ran = 0;
+    const wrongRetry = defineWorkflow('wrong-retry', async (_: null, step) =>
+      step.run('s', () => ++ran, { retry: { maxAttempts: -1 } }),
+    );
+    const wrongCompensate = defineWorkflow('wrong-compensate', async (_: null, step) =>
+      step.run('s', () => ++ran, { compensate: 5 as never }),
+    );
+    const runner = createWorkflowRunner({ store: memoryStore(), workflows: [wrongRetry, wrongCompensate] });
+    for (const wf of [wrongRetry, wrongCompensate]) {
+      const { runId } = await runner.start(wf, null);
+      await runner.result(runId, { timeoutMs: 2000 }).catch(() => {});
+      const status = await runner.status(runId);
+      expect(status.status).toBe('failed');
+      expect(status.error?.message).toMatch(/step "s" (retry\.maxAttempts|compensate)/);
+    }
+    expect(ran).toBe(0);
+    await runner.close();
   });
 
   it('parses durations', () => {
