@@ -15,6 +15,15 @@ export function assertKey(key: unknown): string {
   return key;
 }
 
+/** Checks the keys of `getMany`: an array of valid keys. */
+export function assertKeys(keys: unknown): readonly string[] {
+  if (!Array.isArray(keys)) {
+    const message = 'getMany expects an array of keys';
+    throw new ValidationError(message, { issues: [{ message }] });
+  }
+  return keys.map(assertKey);
+}
+
 /** Checks `ttlMs` (a positive integer) and returns it, or `undefined` for no expiry. */
 export function ttlOf(options: SetOptions | undefined): number | undefined {
   if (options?.ttlMs === undefined) return undefined;

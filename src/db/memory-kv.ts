@@ -1,7 +1,7 @@
 import { systemClock } from '../internal/clock.js';
-import { assertNumber } from '../internal/config.js';
+import { assertMethods, assertNumber, configError } from '../internal/config.js';
 import type { Clock } from '../types.js';
-import { assertKey, encodeEntries, encodeValue, ttlOf } from './kv-utils.js';
+import { assertKey, assertKeys, encodeEntries, encodeValue, ttlOf } from './kv-utils.js';
 import type { KeyValue, SetOptions } from './types.js';
 
 /** Options of {@link memoryKV}. */
@@ -28,6 +28,8 @@ interface Entry {
  * ```
  */
 export function memoryKV(options: MemoryKVOptions = {}): KeyValue {
+  if (typeof options !== 'object' || options === null) configError('memoryKV options must be an object');
+  assertMethods('memoryKV: clock', options.clock, ['now']);
   const max = assertNumber('max', options.max ?? 10_000, { min: 1, integer: true });
   const clock = options.clock ?? systemClock;
   const map = new Map<string, Entry>();
@@ -78,7 +80,7 @@ export function memoryKV(options: MemoryKVOptions = {}): KeyValue {
       return [...map.keys()].filter((k) => k.startsWith(prefix) && live(k) !== undefined).sort();
     },
     async getMany<T>(keys: readonly string[]) {
-      return keys.map((k) => read<T>(k));
+      return assertKeys(keys).map((k) => read<T>(k));
     },
     async setMany(entries, opts?: SetOptions) {
       const ttl = ttlOf(opts);

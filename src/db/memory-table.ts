@@ -1,4 +1,6 @@
 import { ConflictError } from '../errors/conflict-error.js';
+import { IntegrationError } from '../errors/integration-error.js';
+import { configError } from '../internal/config.js';
 import { assertIdentifier } from './identifier.js';
 import { matches, sortRows } from './match.js';
 import { checkRows, conflictTarget, normalizePatch, normalizeRows } from './rows.js';
@@ -33,7 +35,10 @@ const copy = <T>(value: T): T => structuredClone(value);
  * ```
  */
 export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row> = {}): Table<Row> {
+  if (typeof options !== 'object' || options === null) configError('memoryTable options must be an object');
   const name = options.name ?? 'memory';
+  if (options.unique !== undefined && !Array.isArray(options.unique))
+    configError('memoryTable unique must be an array of columns or column lists');
   const keys = (options.unique ?? []).map((k) =>
     (typeof k === 'string' ? [k] : [...k]).map((c) => assertIdentifier(c)),
   );
@@ -57,7 +62,18 @@ export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row>
       }
     }
   };
-  const fill = (row: Row): Row => copy({ ...(defaults?.() ?? {}), ...stripUndefined(row) }) as Row;
+  /** Copies a row about to be stored; a value no database column holds (a function, a symbol) throws. */
+  const store = (row: AnyRow): Row => {
+    try {
+      return copy(row) as Row;
+    } catch (cause) {
+      throw new IntegrationError(`${name}: a row holds a value that cannot be stored (a function or a symbol)`, {
+        code: 'NOT_SERIALIZABLE',
+        cause,
+      });
+    }
+  };
+  const fill = (row: Row): Row => store({ ...(defaults?.() ?? {}), ...stripUndefined(row) });
 
   async function insert(input: Row | readonly Row[]): Promise<Row[]> {
     const list = await checkRows(schema, normalizeRows(input, 'insert'), `${name}: insert`);
@@ -92,7 +108,7 @@ export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row>
       const updated: Row[] = [];
       const next = snapshot.map((row) => {
         if (!matches(row, conditions)) return row;
-        const changed = copy({ ...row, ...changes }) as Row;
+        const changed = store({ ...row, ...changes });
         updated.push(changed);
         return changed;
       });
@@ -119,7 +135,7 @@ export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row>
         next.push(added);
         out.push(added);
       } else if (!opts.ignoreDuplicates) {
-        const merged = copy({ ...next[index], ...stripUndefined(row) }) as Row;
+        const merged = store({ ...next[index], ...stripUndefined(row) });
         next[index] = merged;
         assertUnique(merged, next);
         out.push(merged);

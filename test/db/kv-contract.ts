@@ -126,6 +126,8 @@ export function kvContract(label: string, make: MakeKV): void {
       expect(await codeOf(kv.get(42 as never))).toBe('VALIDATION');
       expect(await codeOf(kv.set('k'.repeat(1025), 1))).toBe('VALIDATION');
       for (const ttlMs of [0, -1, 1.5, Number.NaN]) expect(await codeOf(kv.set('k', 1, { ttlMs }))).toBe('CONFIG');
+      expect(await codeOf(kv.getMany(5 as never))).toBe('VALIDATION');
+      expect(await codeOf(kv.getMany(['ok', ''] as never))).toBe('VALIDATION');
       expect(await kv.has('k')).toBe(false);
     });
 

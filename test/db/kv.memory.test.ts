@@ -25,6 +25,11 @@ describe('memoryKV', () => {
     expect(await kv.get('k')).toBeUndefined();
   });
 
+  it('refuses options that are not an object, and a clock without now(), with CONFIG', () => {
+    expect(() => memoryKV(null as never)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => memoryKV({ clock: 5 as never })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+  });
+
   it('refuses a bad max', () => {
     for (const max of [0, -1, 1.5])
       expect(() => memoryKV({ max })).toThrow(expect.objectContaining({ code: 'CONFIG' }));

@@ -214,6 +214,7 @@ export function tableContract(label: string, make: MakeTable): void {
         expect(isValidationError(error), JSON.stringify(where)).toBe(true);
       }
       expect(await codeOf(table.select({ limit: -1 }))).toBe('VALIDATION');
+      expect(await codeOf(table.select(null as never))).toBe('CONFIG');
     });
 
     it('validates rows written and read with the optional schema', async () => {

@@ -18,6 +18,31 @@ describe('memoryTable', () => {
     expect(await table.select()).toEqual([{ id: 1, tags: ['a'] }]);
   });
 
+  it('refuses values no database column holds with NOT_SERIALIZABLE, writing nothing', async () => {
+    const table = memoryTable<{ id: number; v: unknown }>({ unique: ['id'] });
+    await table.insert({ id: 1, v: 'kept' });
+    for (const v of [() => 1, Symbol('s')]) {
+      for (const write of [
+        () =>
+          table.insert([
+            { id: 2, v: 'fine' },
+            { id: 3, v },
+          ]),
+        () => table.update({ v }, { id: 1 }),
+        () => table.upsert({ id: 1, v }, { onConflict: 'id' }),
+      ]) {
+        const error = await write().catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: 'IntegrationError', code: 'NOT_SERIALIZABLE' });
+      }
+    }
+    expect(await table.select()).toEqual([{ id: 1, v: 'kept' }]);
+  });
+
+  it('refuses wrong options with CONFIG', () => {
+    expect(() => memoryTable(null as never)).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => memoryTable({ unique: 5 as never })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+  });
+
   it('rows with a NULL unique key never collide', async () => {
     const table = memoryTable<{ id: number; code: string | null }>({ unique: ['code'] });
     await table.insert([

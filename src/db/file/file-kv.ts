@@ -7,7 +7,7 @@ import { TEMP_PREFIX } from '../../files/path.js';
 import { systemClock } from '../../internal/clock.js';
 import { configError } from '../../internal/config.js';
 import type { Clock } from '../../types.js';
-import { assertKey, encodeEntries, encodeValue, ttlOf } from '../kv-utils.js';
+import { assertKey, assertKeys, encodeEntries, encodeValue, ttlOf } from '../kv-utils.js';
 import type { KeyValue, SetOptions } from '../types.js';
 import { fileToKey, isHashedName, keyToFile } from './key-file.js';
 
@@ -141,7 +141,8 @@ export function fileKV(dirOrOptions: string | FileKVOptions): KeyValue {
         }
         return out.sort();
       }),
-    getMany: <T>(keys: readonly string[]) => attempt('getMany', () => Promise.all(keys.map((k) => read<T>(k)))),
+    getMany: <T>(keys: readonly string[]) =>
+      attempt('getMany', () => Promise.all(assertKeys(keys).map((k) => read<T>(k)))),
     async setMany(entries, opts?: SetOptions) {
       const ttl = ttlOf(opts);
       const encoded = encodeEntries(entries);

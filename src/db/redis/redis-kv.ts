@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { isIntegrationError } from '../../errors/integration-error.js';
 import { StorageError } from '../../errors/storage-error.js';
 import { assertNumber, configError } from '../../internal/config.js';
-import { assertKey, encodeEntries, encodeValue, ttlOf } from '../kv-utils.js';
+import { assertKey, assertKeys, encodeEntries, encodeValue, ttlOf } from '../kv-utils.js';
 import { type DriverOptions, withPolicy } from '../policy.js';
 import type { KeyValue, SetOptions } from '../types.js';
 
@@ -123,7 +123,7 @@ export function redisKV(redis: Redis, options: RedisKVOptions = {}): KeyValue {
       return [...found].sort();
     },
     async getMany<T>(keys: readonly string[]) {
-      if (keys.length === 0) return [];
+      if (assertKeys(keys).length === 0) return [];
       const ks = keys.map(full);
       const values = await attempt('getMany', () => redis.mget(...ks));
       return values.map((text, i) => parse<T>(keys[i] as string, text));
