@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { ValidationError } from '../errors/validation-error.js';
+import { configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { assertIdentifier } from './identifier.js';
 import type { AnyRow } from './types.js';
@@ -22,7 +23,7 @@ export function conflictTarget(onConflict: string | readonly string[] | undefine
   const target = (typeof onConflict === 'string' ? [onConflict] : [...(onConflict ?? [])]).map((c) =>
     assertIdentifier(c),
   );
-  if (target.length === 0) assertIdentifier(undefined, 'onConflict column');
+  if (target.length === 0) configError('upsert needs onConflict: the column(s) of a unique key');
   return target;
 }
 

@@ -197,6 +197,13 @@ export function tableContract(label: string, make: MakeTable): void {
         );
         expect(await codeOf(table.update({ [column]: 1 } as never, { id: 1 }))).toBe('CONFIG');
       }
+      for (const options of [null, {}, { onConflict: [] }]) {
+        const error = await table.upsert(people[0] as Person, options as never).catch((e: unknown) => e);
+        expect(error).toMatchObject({
+          code: 'CONFIG',
+          message: 'upsert needs onConflict: the column(s) of a unique key',
+        });
+      }
       expect(await table.select({ orderBy: 'id' })).toEqual(people);
     });
 
