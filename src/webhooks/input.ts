@@ -1,3 +1,4 @@
+import { configError } from '../internal/config.js';
 import { concat } from './encoding.js';
 import { reject } from './scheme-helpers.js';
 import type { WebhookMessage } from './types.js';
@@ -46,9 +47,13 @@ export function header(this: Message, name: string): string | undefined {
 /**
  * Reads a body stream into one buffer, refusing (`payload_too_large`) as soon as it passes
  * `maxBytes`: a declared `Content-Length` over the limit is refused before reading anything, and
- * the stream is cancelled at the first chunk past it.
+ * the stream is cancelled at the first chunk past it. A body already read (or locked by another
+ * reader) is a `CONFIG` error.
  */
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  // A used or locked stream cannot be read again (getReader would throw a TypeError).
+  if (request.bodyUsed || request.body?.locked)
+    configError('verifyWebhook: the request body was already read (verify before parsing it)');
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
   // The declared length first (0 without one, NaN when unparsable: read and count), then the

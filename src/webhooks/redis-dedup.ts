@@ -31,9 +31,10 @@ export interface RedisDedupOptions extends DedupOptions {
  * ```
  */
 export function redisDedup(redis: DedupRedisClient, options: RedisDedupOptions = {}): WebhookDedupStore {
-  if (typeof redis?.set !== 'function' || typeof redis.get !== 'function') {
+  if (typeof redis?.set !== 'function' || typeof redis.get !== 'function' || typeof redis.del !== 'function') {
     configError('redisDedup: pass an ioredis client');
   }
+  if (typeof options !== 'object' || !options) configError('redisDedup: options must be an object');
   const ttlMs = assertNumber('ttlMs', options.ttlMs ?? DEFAULT_DEDUP_TTL_MS, { min: 1, integer: true });
   const pendingMs = assertNumber('pendingMs', options.pendingMs ?? 60_000, { min: 1, integer: true });
   const prefix = options.prefix ?? 'webhooks:dedup:';

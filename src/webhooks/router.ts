@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { PublishOptions } from '../bus/types.js';
 import { isWebhookVerificationError } from '../errors/webhook-verification-error.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import type { Logger } from '../types.js';
 import type { WebhookDedupStore } from './dedup.js';
@@ -46,7 +46,7 @@ export interface WebhookRouterOptions {
 
 /** A Fetch handler serving webhook routes. */
 export interface WebhookRouter {
-  /** Answers one request (any path: unknown ones get 404). */
+  /** Answers one request (any path: unknown ones get 404); rejects with `CONFIG` when given no `Request`. */
   fetch(request: Request): Promise<Response>;
 }
 
@@ -57,6 +57,9 @@ const reply = (status: number, body: string, headers?: Record<string, string>) =
  * Serves webhook endpoints from any Fetch runtime: 404 unknown path, 405 not POST, 413 too
  * large, 401 bad signature (body `invalid signature`, nothing more), 400 schema failure, 200
  * duplicate (not published again), 409 same id in progress, 202 accepted and published.
+ * Options are checked here, once: a route without a scheme, a `schema` that is not a Standard
+ * Schema, an `event` that is not a non-empty string, a `handler` that is not a function, or a
+ * `dedup`, `bus` or `logger` without its methods throws a `CONFIG` error.
  *
  * @example
  * ```ts
@@ -70,14 +73,25 @@ const reply = (status: number, body: string, headers?: Record<string, string>) =
  */
 export function createWebhookRouter(options: WebhookRouterOptions): WebhookRouter {
   const { dedup, bus, logger } = options ?? {};
+  // Collaborators and routes are checked once here, so a delivery never meets a TypeError.
+  assertMethods('dedup', dedup, ['claim', 'commit', 'release']);
+  assertMethods('bus', bus, ['publish']);
+  assertMethods('logger', logger, ['warn', 'error']);
   const maxBodyBytes = assertNumber('maxBodyBytes', options?.maxBodyBytes ?? 1_048_576, {
     min: 0,
     integer: true,
   });
   const routes = new Map<string, WebhookRoute>();
   for (const [path, route] of Object.entries(options?.routes ?? {})) {
-    if (!path.startsWith('/')) configError(`webhook route "${path}" must start with "/"`);
-    if (typeof route?.scheme?.verify !== 'function') configError(`webhook route "${path}" needs a scheme`);
+    const name = `webhook route "${path}"`;
+    if (!path.startsWith('/')) configError(`${name} must start with "/"`);
+    if (typeof route?.scheme?.verify !== 'function') configError(`${name} needs a scheme`);
+    const { schema, event, handler } = route;
+    if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function')
+      configError(`${name}: schema must be a Standard Schema`);
+    if (event !== undefined && !(typeof event === 'string' && event))
+      configError(`${name}: event must be a non-empty string`);
+    if (handler !== undefined && typeof handler !== 'function') configError(`${name}: handler must be a function`);
     if (route.toleranceSec !== undefined) assertNumber('toleranceSec', route.toleranceSec);
     if (route.maxBodyBytes !== undefined) assertNumber('maxBodyBytes', route.maxBodyBytes, { integer: true });
     routes.set(path, route);
@@ -90,7 +104,12 @@ export function createWebhookRouter(options: WebhookRouterOptions): WebhookRoute
   };
 
   async function fetch(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname;
+    let path: string;
+    try {
+      path = new URL(request.url).pathname;
+    } catch {
+      configError('router.fetch: pass a Request');
+    }
     const route = routes.get(path);
     if (!route) return reply(404, 'not found');
     if (request.method !== 'POST') return rejected(path, 'method_not_allowed', 405, { allow: 'POST' });
@@ -148,7 +167,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): WebhookRoute
     const received: Record<string, string> = { route: path, scheme: route.scheme.name };
     if (webhook.id !== undefined) received.id = webhook.id;
     if (route.event) received.event = route.event;
-    await bus?.publish('webhook.received', received).catch((error: unknown) => {
+    await bus?.publish('webhook.received', received)?.catch((error: unknown) => {
       logger?.warn({ route: path, error: errorInfo(error) }, 'webhook.received could not be published');
     });
     return reply(202, 'accepted');

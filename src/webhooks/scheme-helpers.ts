@@ -19,6 +19,16 @@ const DIGITS = /^\d{1,20}$/;
 /** Parses a decimal timestamp header; `malformed_signature` unless it is 1–20 digits. */
 export const parseTime = (value: string): number => (DIGITS.test(value) ? +value : reject('malformed_signature'));
 
+/**
+ * The timestamp a scheme signs in whole seconds: `timestamp`, or now. A fractional one is a
+ * `CONFIG` error, since every verifier refuses it as `malformed_signature`.
+ */
+export function signedSeconds(timestamp: number | undefined, now: number): string {
+  if (timestamp !== undefined && !Number.isInteger(timestamp))
+    configError('signWebhook: timestamp must be whole seconds');
+  return String(timestamp ?? Math.floor(now / 1000));
+}
+
 /** A header that must be present: `missing_signature` otherwise. */
 export const need = (message: WebhookMessage, name: string): string =>
   message.header(name) ?? reject('missing_signature');
@@ -26,19 +36,21 @@ export const need = (message: WebhookMessage, name: string): string =>
 /**
  * Imports the secrets of a scheme. `undefined` and `''` entries are skipped (an unset
  * environment variable): a scheme without any key fails each delivery with `missing_secret`.
- * A value that is not a string, or that `decode` refuses, is a `CONFIG` error.
+ * A value that is not a string, or that `decode` refuses, is a `CONFIG` error with the message
+ * `invalid` (never the value).
  */
 export function secretKeys(
   secret: unknown,
   encoding: DigestEncoding,
   decode: (value: string) => Uint8Array | undefined = utf8,
   algorithm: HmacAlgorithm = 'SHA-256',
+  invalid = 'webhook secrets must be strings',
 ): HmacKey[] {
   const keys: HmacKey[] = [];
   for (const value of [secret].flat()) {
     if (value === undefined || value === '') continue;
     const bytes = typeof value === 'string' ? decode(value) : undefined;
-    if (!bytes?.length) configError('invalid webhook secret');
+    if (!bytes?.length) configError(invalid);
     keys.push(hmacKey(bytes, algorithm, encoding));
   }
   return keys;

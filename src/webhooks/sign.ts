@@ -6,7 +6,10 @@ const ID = /^[\x21-\x7e]{1,256}$/;
 
 /**
  * Signs `body` with a scheme's first secret and returns the headers to send with it, for tests
- * and for sending webhooks. The body must be sent byte for byte as given.
+ * and for sending webhooks. The body must be sent byte for byte as given. Bad arguments (a body
+ * that is neither a string nor bytes, a scheme that is not one, an `id` that is not 1-256
+ * printable ASCII characters, a `timestamp` that is not seconds since the epoch, or not whole
+ * seconds for a scheme that signs seconds) reject with a `CONFIG` error.
  *
  * @example
  * ```ts
@@ -20,9 +23,14 @@ export async function signWebhook(
   scheme: WebhookScheme,
   options: SignWebhookOptions = {},
 ): Promise<Record<string, string>> {
+  if (!(typeof body === 'string' || body instanceof Uint8Array))
+    configError('signWebhook: body must be a string or a Uint8Array');
+  if (typeof scheme?.sign !== 'function') configError('signWebhook: scheme is not a webhook scheme');
+  if (typeof options !== 'object' || !options) configError('signWebhook: options must be an object');
   const { id, timestamp } = options;
-  if (id !== undefined && !ID.test(id)) configError('signWebhook: id must be 1-256 printable ASCII characters');
-  if (timestamp !== undefined && !(timestamp >= 0 && timestamp < 1e11)) {
+  if (id !== undefined && !(typeof id === 'string' && ID.test(id)))
+    configError('signWebhook: id must be 1-256 printable ASCII characters');
+  if (timestamp !== undefined && !(typeof timestamp === 'number' && timestamp >= 0 && timestamp < 1e11)) {
     configError('signWebhook: timestamp must be seconds since the epoch');
   }
   return scheme.sign(typeof body === 'string' ? utf8(body) : body, { ...options, now: Date.now() });

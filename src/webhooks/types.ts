@@ -49,7 +49,10 @@ export interface SchemeResult {
 export interface SignWebhookOptions {
   /** Delivery id, for schemes that sign one. @default crypto.randomUUID() based */
   id?: string;
-  /** Timestamp in seconds since the epoch (`retell` signs it as milliseconds). @default now */
+  /**
+   * Timestamp in whole seconds since the epoch (`retell` signs milliseconds: a fraction down to
+   * the millisecond is kept). @default now
+   */
   timestamp?: number;
 }
 

@@ -9,6 +9,12 @@ import type { SchemeResult, VerifiedWebhook, VerifyWebhookOptions, WebhookInput,
  * id, timestamp and payload. Throws `WebhookVerificationError` (with a `reason`) for every bad
  * delivery; never resolves for a bad signature.
  *
+ * Bad arguments reject with a `CONFIG` error before anything is read: a scheme that is not one,
+ * options out of range (`toleranceSec` or `maxBodyBytes` not a number >= 0, `now` not a finite
+ * number or `Date`), an input that is neither a `Request` nor `{ body, headers }`, and a
+ * `Request` whose body was already read or is being read (verify before anything parses the
+ * body, or pass the raw bytes as `{ body, headers }`).
+ *
  * @example
  * ```ts
  * import { verifyWebhook, github } from '@wawagot/integrations/webhooks';
@@ -24,10 +30,27 @@ export async function verifyWebhook<T = unknown>(
   scheme: WebhookScheme,
   options: VerifyWebhookOptions = {},
 ): Promise<VerifiedWebhook<T>> {
-  const { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 } = options;
+  const { toleranceSec = 300, now = Date.now(), maxBodyBytes = 1_048_576 } = options || {};
+  const ms = typeof now === 'number' || now instanceof Date ? +now : Number.NaN;
   const headers = input?.headers;
-  if (!(toleranceSec >= 0 && maxBodyBytes >= 0 && headers && typeof headers === 'object'))
-    configError('verifyWebhook: invalid input or options');
+  // Plain typeof and range checks, cheap on every delivery. NaN fails every comparison.
+  if (typeof scheme?.verify !== 'function') configError('verifyWebhook: scheme is not a webhook scheme');
+  if (
+    !(
+      typeof options === 'object' &&
+      options &&
+      typeof toleranceSec === 'number' &&
+      toleranceSec >= 0 &&
+      typeof maxBodyBytes === 'number' &&
+      maxBodyBytes >= 0 &&
+      Number.isFinite(ms)
+    )
+  )
+    configError(
+      'verifyWebhook: options must be an object; toleranceSec, maxBodyBytes numbers >= 0; now a finite number or Date',
+    );
+  if (!(headers && typeof headers === 'object'))
+    configError('verifyWebhook: input must be a Request or { body, headers }');
   const raw = (input as { body?: unknown }).body;
   const body =
     typeof (input as Request).arrayBuffer === 'function'
@@ -35,10 +58,10 @@ export async function verifyWebhook<T = unknown>(
       : typeof raw === 'string'
         ? utf8(raw)
         : raw;
-  if (!(body instanceof Uint8Array)) configError('verifyWebhook: invalid input or options');
+  if (!(body instanceof Uint8Array)) configError('verifyWebhook: input must be a Request or { body, headers }');
   if (body.length > maxBodyBytes) reject('payload_too_large');
   // No per-call closure: `header` is a shared function reading `this.headers`.
-  const message: Message = { body, headers, header, now: +now, toleranceSec };
+  const message: Message = { body, headers, header, now: ms, toleranceSec };
   // Synchronous on the Node engine: no promise hop but the one this async function returns.
   let result = scheme.verify(message);
   if (result instanceof Promise) result = await result;

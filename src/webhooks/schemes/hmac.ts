@@ -24,6 +24,16 @@ const LENGTHS: Record<HmacAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SH
 // The last base64 character before 0, 1 or 2 `=`: with padding, its low 2 or 4 bits are zero.
 const BEFORE_PAD = ['[A-Za-z0-9+/]', '[AEIMQUYcgkosw048]', '[AQgw]'];
 
+// An HTTP header name (RFC 9110 token): one with a space or a colon is never received.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
+/** A valid header name, lowercased; a `CONFIG` error otherwise. */
+function headerName(option: string, name: unknown): string {
+  if (!(typeof name === 'string' && TOKEN.test(name))) configError(`hmac: ${option} must be a valid header name`);
+  return name.toLowerCase();
+}
+
 /**
  * Any "HMAC of the body in one header" scheme (automation services, internal senders).
  *
@@ -35,14 +45,14 @@ const BEFORE_PAD = ['[A-Za-z0-9+/]', '[AEIMQUYcgkosw048]', '[AQgw]'];
  */
 export function hmac(options: HmacSchemeOptions): WebhookScheme {
   const { algorithm = 'SHA-256', encoding = 'hex', prefix = '' } = options ?? {};
-  const header = options?.header?.toLowerCase();
   // Lowercase: plain-object headers are matched against lowercase names.
-  const idHeader = options?.idHeader?.toLowerCase();
-  const length = LENGTHS[algorithm];
-  if (!header) configError('hmac: header is required');
+  const header = headerName('header', options?.header);
+  const idHeader = options?.idHeader === undefined ? undefined : headerName('idHeader', options.idHeader);
+  // Own keys only: `LENGTHS.toString` is no algorithm.
+  const length = Object.hasOwn(LENGTHS, algorithm) ? LENGTHS[algorithm] : 0;
   if (!length) configError('hmac: algorithm must be SHA-256, SHA-512 or SHA-1');
   if (encoding !== 'hex' && encoding !== 'base64') configError('hmac: encoding must be hex or base64');
-  if (typeof prefix !== 'string') configError('hmac: prefix must be a string');
+  if (!(typeof prefix === 'string' && PRINTABLE.test(prefix))) configError('hmac: prefix must be printable ASCII');
   const hex = encoding === 'hex';
   // The digest's exact shape: lowercase hex, or canonical base64 (its padding, and a last
   // character before it that carries no stray bits).

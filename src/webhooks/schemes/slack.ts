@@ -1,5 +1,5 @@
 import { HEX } from '../encoding.js';
-import { firstKey, need, parseTime, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, need, parseTime, reject, secretKeys, signedSeconds, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
@@ -39,7 +39,7 @@ export function slack(options: SlackOptions): WebhookScheme {
       );
     },
     async sign(body, { timestamp, now }) {
-      const ts = String(timestamp ?? Math.floor(now / 1000));
+      const ts = signedSeconds(timestamp, now);
       return {
         'x-slack-signature': `v0=${await firstKey(keys)([`v0:${ts}:`, body])}`,
         'x-slack-request-timestamp': ts,

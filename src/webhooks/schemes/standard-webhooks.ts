@@ -1,5 +1,5 @@
 import { BASE64, fromBase64 } from '../encoding.js';
-import { firstKey, need, parseTime, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
+import { firstKey, need, parseTime, reject, secretKeys, signedSeconds, verifyDigest } from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 // A `v1` entry: the canonical base64 of a SHA-256 digest (43 characters, the last without
@@ -25,7 +25,13 @@ export interface StandardWebhooksOptions {
  * ```
  */
 export function standardWebhooks(options: StandardWebhooksOptions): WebhookScheme {
-  const keys = secretKeys(options?.secret, BASE64, (s) => fromBase64(s.startsWith('whsec_') ? s.slice(6) : s));
+  const keys = secretKeys(
+    options?.secret,
+    BASE64,
+    (s) => fromBase64(s.startsWith('whsec_') ? s.slice(6) : s),
+    undefined,
+    'standardWebhooks: the secret must be "whsec_" followed by base64',
+  );
   return {
     name: 'standard-webhooks',
     verify(m) {
@@ -54,7 +60,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
       );
     },
     async sign(body, { id = `msg_${crypto.randomUUID()}`, timestamp, now }) {
-      const ts = String(timestamp ?? Math.floor(now / 1000));
+      const ts = signedSeconds(timestamp, now);
       const digest = await firstKey(keys)([`${id}.${ts}.`, body]);
       return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${digest}` };
     },

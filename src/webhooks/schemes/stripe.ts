@@ -1,5 +1,14 @@
 import { HEX } from '../encoding.js';
-import { firstKey, HEX_256, need, parseTime, reject, secretKeys, verifyDigest } from '../scheme-helpers.js';
+import {
+  firstKey,
+  HEX_256,
+  need,
+  parseTime,
+  reject,
+  secretKeys,
+  signedSeconds,
+  verifyDigest,
+} from '../scheme-helpers.js';
 import type { WebhookScheme, WebhookSecret } from '../types.js';
 
 /** Options of {@link stripe}. */
@@ -49,7 +58,7 @@ export function stripe(options: StripeOptions): WebhookScheme {
       return verifyDigest(keys, [`${t}.`, m.body], candidates, 0, m, { timestamp: seconds }, seconds * 1000);
     },
     async sign(body, { timestamp, now }) {
-      const t = String(timestamp ?? Math.floor(now / 1000));
+      const t = signedSeconds(timestamp, now);
       return { 'stripe-signature': `t=${t},v1=${await firstKey(keys)([`${t}.`, body])}` };
     },
   };

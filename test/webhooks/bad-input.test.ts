@@ -1,0 +1,248 @@
+import { inspect } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { createBus } from '../../src/bus/index.js';
+import { isIntegrationError } from '../../src/errors/integration-error.js';
+import {
+  createWebhookRouter,
+  type DedupRedisClient,
+  github,
+  hmac,
+  memoryDedup,
+  redisDedup,
+  retell,
+  signWebhook,
+  slack,
+  standardWebhooks,
+  stripe,
+  verifyWebhook,
+  type WebhookDedupStore,
+  type WebhookRouterOptions,
+  type WebhookScheme,
+} from '../../src/webhooks/index.js';
+
+const CANARY = 'CANARY-S3CRET-123';
+const WHSEC = `whsec_${btoa(CANARY)}`;
+const body = JSON.stringify({ id: 'evt_1', type: 'x' });
+/** A deliberately wrong argument, as a JavaScript caller may pass it. */
+const bad = (value: unknown) => value as never;
+
+/** `fn` throws or rejects with a `CONFIG` IntegrationError that shows no secret anywhere; returns its message. */
+async function config(fn: () => unknown): Promise<string> {
+  let error: unknown;
+  try {
+    await fn();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(isIntegrationError(error), `expected an IntegrationError, got ${inspect(error)}`).toBe(true);
+  expect(error).toMatchObject({ code: 'CONFIG' });
+  const shown = [
+    (error as Error).message,
+    JSON.stringify(error),
+    JSON.stringify((error as { toJSON(): unknown }).toJSON()),
+    inspect(error),
+  ].join(' ');
+  expect(shown).not.toContain(CANARY);
+  expect(shown).not.toContain(btoa(CANARY));
+  return (error as Error).message;
+}
+
+/** A scheme that records whether it was asked to verify. */
+function spyScheme() {
+  const scheme = github({ secret: CANARY });
+  const verify = vi.fn(scheme.verify);
+  return { scheme: { ...scheme, verify } as WebhookScheme, verify };
+}
+
+describe('createWebhookRouter checks its options once, at creation', () => {
+  const scheme = github({ secret: CANARY });
+
+  function attempt(route: Record<string, unknown>, options: Record<string, unknown> = {}) {
+    const bus = createBus();
+    const events: string[] = [];
+    bus.subscribe('*', (e) => {
+      events.push(e.type);
+    });
+    const handler = vi.fn();
+    const claim = vi.fn(async () => 'new' as const);
+    const dedup: WebhookDedupStore = { claim, commit: async () => undefined, release: async () => undefined };
+    const make = () =>
+      createWebhookRouter({
+        routes: { '/a': { scheme, event: 'a.event', handler, ...route } },
+        bus,
+        dedup,
+        ...options,
+      } as WebhookRouterOptions);
+    return { make, events, handler, claim };
+  }
+
+  const cases: Array<[string, Record<string, unknown>, Record<string, unknown>?]> = [
+    ['schema: 5', { schema: 5 }],
+    ['schema: {} (no ~standard)', { schema: {} }],
+    ['schema: null', { schema: null }],
+    ['handler: 5', { handler: 5 }],
+    ['handler: {}', { handler: {} }],
+    ['event: 5', { event: 5 }],
+    ["event: ''", { event: '' }],
+    ['bus: 5', {}, { bus: 5 }],
+    ['bus: {} (no publish)', {}, { bus: {} }],
+    ['dedup: 5', {}, { dedup: 5 }],
+    ['dedup without release', {}, { dedup: { claim: async () => 'new', commit: async () => undefined } }],
+    ['logger: 5', {}, { logger: 5 }],
+  ];
+  for (const [name, route, options] of cases) {
+    it(`${name} → CONFIG, no router, no handler call, no event`, async () => {
+      const { make, events, handler, claim } = attempt(route, options);
+      const message = await config(make);
+      expect(message).toMatch(/schema|handler|event|bus|dedup|logger/);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(events).toEqual([]);
+      expect(handler).not.toHaveBeenCalled();
+      expect(claim).not.toHaveBeenCalled();
+    });
+  }
+
+  it('valid collaborators and a Standard Schema still make a working router', async () => {
+    const { make, events, handler } = attempt({ schema: z.object({ type: z.string() }) });
+    const router = make();
+    const headers = await signWebhook(body, scheme, { id: 'd1' });
+    const res = await router.fetch(new Request('https://x.test/a', { method: 'POST', body, headers }));
+    expect(res.status).toBe(202);
+    expect(handler).toHaveBeenCalledOnce();
+    expect(events).toEqual(['a.event', 'webhook.received']);
+  });
+
+  it('router.fetch of anything but a Request rejects with CONFIG and publishes nothing', async () => {
+    const { make, events, handler } = attempt({});
+    const router = make();
+    for (const request of [5, null, undefined, {}, { url: 'not a url' }])
+      await config(() => router.fetch(bad(request)));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(events).toEqual([]);
+    expect(handler).not.toHaveBeenCalled();
+  });
+});
+
+describe('verifyWebhook and signWebhook refuse bad arguments with CONFIG', () => {
+  const gh = github({ secret: CANARY });
+
+  it('a scheme that is not one', async () => {
+    const headers = await signWebhook(body, gh);
+    for (const scheme of [null, undefined, {}, 5, { verify: 5 }])
+      expect(await config(() => verifyWebhook({ body, headers }, bad(scheme)))).toMatch(/scheme/);
+    for (const scheme of [null, {}, 5, { sign: 'x' }])
+      expect(await config(() => signWebhook(body, bad(scheme)))).toMatch(/scheme/);
+  });
+
+  it('options that are not an object', async () => {
+    const { scheme, verify } = spyScheme();
+    const headers = await signWebhook(body, scheme);
+    for (const options of [null, 5, 'x']) {
+      await config(() => verifyWebhook({ body, headers }, scheme, bad(options)));
+      await config(() => signWebhook(body, scheme, bad(options)));
+    }
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('a body that is neither a string nor bytes, an id or timestamp of the wrong type', async () => {
+    for (const value of [5, {}, null, [1, 2], new ArrayBuffer(2)])
+      expect(await config(() => signWebhook(bad(value), gh))).toMatch(/body/);
+    await config(() => signWebhook(body, gh, { id: bad(5) }));
+    await config(() => signWebhook(body, slack({ signingSecret: CANARY }), { timestamp: bad('100') }));
+    await expect(signWebhook(new Uint8Array([1, 2]), gh)).resolves.toBeDefined();
+  });
+
+  it('a Request whose body was already read, or is being read', async () => {
+    const { scheme, verify } = spyScheme();
+    const headers = await signWebhook(`${body}${CANARY}`, scheme);
+    const read = new Request('https://x.test/', { method: 'POST', body: `${body}${CANARY}`, headers });
+    await read.text();
+    expect(await config(() => verifyWebhook(read, scheme))).toMatch(/already read/);
+    const locked = new Request('https://x.test/', { method: 'POST', body: `${body}${CANARY}`, headers });
+    const reader = locked.body?.getReader();
+    expect(await config(() => verifyWebhook(locked, scheme))).toMatch(/already read/);
+    reader?.releaseLock();
+    expect(verify).not.toHaveBeenCalled();
+    // The unread request still verifies.
+    const fresh = new Request('https://x.test/', { method: 'POST', body: `${body}${CANARY}`, headers });
+    await expect(verifyWebhook(fresh, scheme)).resolves.toMatchObject({ id: headers['x-github-delivery'] });
+  });
+
+  it('now that is not a finite number or Date, maxBodyBytes or toleranceSec that is not a number', async () => {
+    const { scheme, verify } = spyScheme();
+    const headers = await signWebhook(body, scheme);
+    const options = [
+      { now: Number.NaN },
+      { now: 'x' },
+      { now: '1700000000000' },
+      { now: Number.POSITIVE_INFINITY },
+      { now: new Date('nope') },
+      { maxBodyBytes: '10' },
+      { maxBodyBytes: Number.NaN },
+      { toleranceSec: '300' },
+    ];
+    for (const option of options) await config(() => verifyWebhook({ body, headers }, scheme, bad(option)));
+    expect(verify).not.toHaveBeenCalled();
+    // A Date is fine, and the timestamp check sees it.
+    const sw = standardWebhooks({ secret: WHSEC });
+    const signed = await signWebhook(body, sw, { timestamp: 1_700_000_000 });
+    await expect(
+      verifyWebhook({ body, headers: signed }, sw, { now: new Date(1_700_000_000_000) }),
+    ).resolves.toBeDefined();
+  });
+});
+
+describe('signWebhook timestamps', () => {
+  it('a fractional timestamp is CONFIG for the schemes that sign seconds', async () => {
+    for (const scheme of [
+      stripe({ secret: CANARY }),
+      slack({ signingSecret: CANARY }),
+      standardWebhooks({ secret: WHSEC }),
+    ])
+      expect(await config(() => signWebhook(body, scheme, { timestamp: 1_700_000_000.5 }))).toMatch(/whole seconds/);
+  });
+
+  it('retell signs milliseconds: a fractional timestamp round-trips', async () => {
+    const scheme = retell({ apiKey: CANARY });
+    const headers = await signWebhook(body, scheme, { timestamp: 1_700_000_000.25 });
+    expect(headers['x-retell-signature']).toMatch(/^v=1700000000250,/);
+    await expect(verifyWebhook({ body, headers }, scheme, { now: 1_700_000_000_250 })).resolves.toMatchObject({
+      timestamp: 1_700_000_000.25,
+    });
+  });
+});
+
+describe('scheme options', () => {
+  it('standardWebhooks names the secret format it expects, without echoing the secret', async () => {
+    for (const secret of [`whsec_!!!${CANARY}`, CANARY, 'whsec_', [WHSEC, `whsec_${CANARY}`]])
+      expect(await config(() => standardWebhooks({ secret }))).toMatch(/whsec_.*base64/);
+    expect(await config(() => standardWebhooks({ secret: bad(5) }))).toMatch(/whsec_.*base64/);
+    expect(await config(() => github({ secret: bad(5) }))).toMatch(/strings/);
+  });
+
+  it('hmac refuses header names that can never be received', async () => {
+    const secret = CANARY;
+    for (const header of ['bad header', 'x:sig', 'x-sig\r\n', 'x-sig\n', '', 5, null, undefined])
+      expect(await config(() => hmac({ header: bad(header), secret }))).toMatch(/header/);
+    for (const idHeader of ['bad id', 'x\n', '', 5, null])
+      expect(await config(() => hmac({ header: 'x-sig', idHeader: bad(idHeader), secret }))).toMatch(/idHeader/);
+    for (const algorithm of ['toString', '__proto__', 'constructor', 'MD5'])
+      await config(() => hmac({ header: 'x-sig', algorithm: bad(algorithm), secret }));
+    await config(() => hmac({ header: 'x-sig', prefix: 'sha256=\n', secret }));
+    // A valid token in any case works, matched case-insensitively.
+    const scheme = hmac({ header: 'X-Sig_1.v', idHeader: 'X-Request-Id', secret });
+    const headers = await signWebhook(body, scheme, { id: 'r1' });
+    await expect(verifyWebhook({ body, headers }, scheme)).resolves.toMatchObject({ id: 'r1' });
+  });
+
+  it('dedup stores refuse options that are not an object and clocks without now()', async () => {
+    await config(() => memoryDedup(bad(null)));
+    await config(() => memoryDedup(bad(5)));
+    await config(() => memoryDedup({ clock: bad({}) }));
+    const client = { set: async () => 'OK', get: async () => null, del: async () => 1 } as unknown as DedupRedisClient;
+    await config(() => redisDedup(client, bad(null)));
+    await config(() => redisDedup(bad({ set: client.set, get: client.get })));
+    expect(memoryDedup({ clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined } })).toBeDefined();
+  });
+});
