@@ -30,17 +30,24 @@ export function header(this: Message, name: string): string | undefined {
     const pairs = Array.isArray(headers);
     // Own keys only (pairs: their indices): inherited or prototype-added properties are no headers.
     for (const k of Object.keys(headers)) {
-      let key = k;
+      let key: unknown = k;
       let value = (headers as Record<string, Raw>)[k];
-      if (pairs) [key, value] = value as unknown as [string, Raw];
-      if (value == null || key.length !== name.length || key.toLowerCase() !== name) continue;
+      if (pairs) {
+        // Indexed, not destructured: an entry that is no pair (a number, null) is skipped, not a TypeError.
+        const pair = value as unknown as Record<number, unknown> | null;
+        key = pair?.[0];
+        value = pair?.[1] as Raw;
+      }
+      if (value == null || typeof key !== 'string' || key.length !== name.length || key.toLowerCase() !== name)
+        continue;
       // Node's string[] values: one is fine, several are a repeat. (Not [value].flat(): slow in V8.)
       if (found !== undefined || (typeof value !== 'string' && value.length > 1)) reject('malformed_signature');
       found = typeof value === 'string' ? value : value[0];
     }
   }
   if (!found) return undefined;
-  if (!PRINTABLE.test(found)) reject('malformed_signature');
+  // A value that is no string (a number in a `string[]`, a custom `get`) is as malformed as a control character.
+  if (typeof found !== 'string' || !PRINTABLE.test(found)) reject('malformed_signature');
   return found.trim() || undefined;
 }
 

@@ -8,6 +8,7 @@ import {
   type DedupRedisClient,
   github,
   hmac,
+  isWebhookVerificationError,
   memoryDedup,
   redisDedup,
   retell,
@@ -190,6 +191,25 @@ describe('verifyWebhook and signWebhook refuse bad arguments with CONFIG', () =>
     await expect(
       verifyWebhook({ body, headers: signed }, sw, { now: new Date(1_700_000_000_000) }),
     ).resolves.toBeDefined();
+  });
+});
+
+describe('header values of the wrong type are verification failures, never a TypeError', () => {
+  it('pairs that are no pairs, and non-string values in a string[]', async () => {
+    const gh = github({ secret: CANARY });
+    const { 'x-hub-signature-256': sig = '' } = await signWebhook(body, gh);
+    const reason = async (headers: unknown) => {
+      const error = await verifyWebhook({ body, headers: bad(headers) }, gh).catch((e: unknown) => e);
+      expect(isWebhookVerificationError(error), inspect(error)).toBe(true);
+      expect(`${inspect(error)} ${JSON.stringify(error)}`).not.toContain(CANARY);
+      return (error as { reason: string }).reason;
+    };
+    expect(await reason([5, null, ['x-hub-signature-256']])).toBe('missing_signature');
+    expect(await reason([[5, sig]])).toBe('missing_signature');
+    expect(await reason({ 'x-hub-signature-256': [5] })).toBe('malformed_signature');
+    expect(await reason({ 'x-hub-signature-256': [{ toString: () => sig }] })).toBe('malformed_signature');
+    expect(await reason({ get: () => 5 })).toBe('malformed_signature');
+    await expect(verifyWebhook({ body, headers: bad([[5], ['X-Hub-Signature-256', sig]]) }, gh)).resolves.toBeDefined();
   });
 });
 
