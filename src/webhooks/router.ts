@@ -50,13 +50,17 @@ export interface WebhookRouter {
   fetch(request: Request): Promise<Response>;
 }
 
+/** Calls a collaborator: a synchronous throw becomes a rejection, a plain value a resolution. */
+const settle = async (call: () => unknown) => call();
+
 const reply = (status: number, body: string, headers?: Record<string, string>) =>
   new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
 
 /**
  * Serves webhook endpoints from any Fetch runtime: 404 unknown path, 405 not POST, 413 too
- * large, 401 bad signature (body `invalid signature`, nothing more), 400 schema failure, 200
- * duplicate (not published again), 409 same id in progress, 202 accepted and published.
+ * large, 401 bad signature (body `invalid signature`, nothing more), 400 schema failure (500
+ * when the validator itself throws or returns no result), 200 duplicate (not published again),
+ * 409 same id in progress, 202 accepted and published.
  * Options are checked here, once: a route without a scheme, a `schema` that is not a Standard
  * Schema, an `event` that is not a non-empty string, a `handler` that is not a function, or a
  * `dedup`, `bus` or `logger` without its methods throws a `CONFIG` error.
@@ -99,7 +103,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): WebhookRoute
   if (routes.size === 0) configError('createWebhookRouter: routes must name at least one path');
 
   const rejected = (route: string, reason: string, status: number, headers?: Record<string, string>, body?: string) => {
-    bus?.publish('webhook.rejected', { route, reason, status })?.catch(() => undefined);
+    settle(() => bus?.publish('webhook.rejected', { route, reason, status })).catch(() => undefined);
     return reply(status, body ?? TEXT[status] ?? 'error', headers);
   };
 
@@ -130,8 +134,16 @@ export function createWebhookRouter(options: WebhookRouterOptions): WebhookRoute
 
     let payload = webhook.payload;
     if (route.schema) {
-      let result = route.schema['~standard'].validate(payload);
-      if (result instanceof Promise) result = await result;
+      let result: StandardSchemaV1.Result<unknown> | undefined;
+      try {
+        const validated = route.schema['~standard'].validate(payload);
+        result = validated instanceof Promise ? await validated : validated;
+      } catch (error) {
+        logger?.error({ route: path, id: webhook.id, error: errorInfo(error) }, 'webhook schema failed');
+      }
+      // A validator that throws or returns no result is a bug here, not a bad delivery: 500, so
+      // the sender retries.
+      if (typeof result !== 'object' || !result) return rejected(path, 'processing_failed', 500);
       if (result.issues) return rejected(path, 'invalid_payload', 400);
       payload = result.value;
     }
@@ -154,20 +166,20 @@ export function createWebhookRouter(options: WebhookRouterOptions): WebhookRoute
       if (bus && route.event)
         await bus.publish(route.event, payload, webhook.id === undefined ? undefined : { id: webhook.id });
     } catch (error) {
-      if (dedup && key) await dedup.release(key).catch(() => undefined);
+      if (dedup && key) await settle(() => dedup.release(key)).catch(() => undefined);
       logger?.error({ route: path, id: webhook.id, error: errorInfo(error) }, 'webhook delivery failed');
       return rejected(path, 'processing_failed', 500);
     }
     if (dedup && key) {
       // The delivery was processed: a failed commit can only let a later redelivery through.
-      await dedup.commit(key).catch((error: unknown) => {
+      await settle(() => dedup.commit(key)).catch((error: unknown) => {
         logger?.warn({ route: path, id: webhook.id, error: errorInfo(error) }, 'webhook dedup commit failed');
       });
     }
     const received: Record<string, string> = { route: path, scheme: route.scheme.name };
     if (webhook.id !== undefined) received.id = webhook.id;
     if (route.event) received.event = route.event;
-    await bus?.publish('webhook.received', received)?.catch((error: unknown) => {
+    await settle(() => bus?.publish('webhook.received', received)).catch((error: unknown) => {
       logger?.warn({ route: path, error: errorInfo(error) }, 'webhook.received could not be published');
     });
     return reply(202, 'accepted');

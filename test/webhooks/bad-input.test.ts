@@ -125,6 +125,84 @@ describe('createWebhookRouter checks its options once, at creation', () => {
   });
 });
 
+describe('createWebhookRouter answers every delivery when a collaborator misbehaves', () => {
+  const scheme = github({ secret: CANARY });
+  const standard = (validate: (value: unknown) => unknown) => ({ '~standard': { version: 1, vendor: 't', validate } });
+
+  async function deliver(route: Record<string, unknown>, options: Record<string, unknown> = {}) {
+    const events: Array<{ type: string; data: unknown }> = [];
+    const publish = vi.fn(async (type: string, data: unknown) => {
+      events.push({ type, data });
+    });
+    const handler = vi.fn();
+    const store = { claim: vi.fn(async () => 'new' as const), commit: vi.fn(async () => undefined), release: vi.fn() };
+    const router = createWebhookRouter({
+      routes: { '/a': { scheme, event: 'a.event', handler, ...route } },
+      bus: { publish },
+      dedup: store,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      ...options,
+    } as WebhookRouterOptions);
+    const headers = await signWebhook(body, scheme, { id: 'd1' });
+    const res = await router.fetch(new Request('https://x.test/a', { method: 'POST', body, headers }));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(JSON.stringify(events)).not.toContain(CANARY);
+    return { status: res.status, events, handler, store };
+  }
+
+  it('a validator that throws, rejects or returns no result: 500, nothing processed', async () => {
+    const validators = [
+      () => {
+        throw new Error(`validator broke ${CANARY}`);
+      },
+      async () => {
+        throw new Error('validator broke');
+      },
+      () => null,
+      () => 5,
+    ];
+    for (const validate of validators) {
+      const { status, events, handler, store } = await deliver({ schema: standard(validate) });
+      expect(status).toBe(500);
+      expect(handler).not.toHaveBeenCalled();
+      expect(store.claim).not.toHaveBeenCalled();
+      expect(events).toEqual([
+        { type: 'webhook.rejected', data: { route: '/a', reason: 'processing_failed', status: 500 } },
+      ]);
+    }
+  });
+
+  it('a dedup store or bus whose methods throw synchronously or return no promise', async () => {
+    const syncCommit = {
+      claim: async () => 'new' as const,
+      commit: () => {
+        throw new Error('commit');
+      },
+      release: async () => undefined,
+    };
+    expect((await deliver({}, { dedup: syncCommit })).status).toBe(202);
+    const voidCommit = { claim: async () => 'new' as const, commit: () => undefined, release: () => undefined };
+    expect((await deliver({}, { dedup: voidCommit })).status).toBe(202);
+    const syncRelease = {
+      claim: async () => 'new' as const,
+      commit: async () => undefined,
+      release: () => {
+        throw new Error('release');
+      },
+    };
+    expect((await deliver({ handler: () => Promise.reject(new Error('h')) }, { dedup: syncRelease })).status).toBe(500);
+    const syncBus = {
+      publish: () => {
+        throw new Error('bus');
+      },
+    };
+    const { status, store } = await deliver({}, { bus: syncBus });
+    expect(status).toBe(500);
+    expect(store.release).toHaveBeenCalledOnce();
+    expect((await deliver({}, { bus: { publish: () => undefined } })).status).toBe(202);
+  });
+});
+
 describe('verifyWebhook and signWebhook refuse bad arguments with CONFIG', () => {
   const gh = github({ secret: CANARY });
 
