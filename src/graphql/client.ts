@@ -7,7 +7,7 @@ import { validateWith } from '../internal/schema.js';
 import { httpErrorFrom } from '../rest/attempt.js';
 import { readBoundedText } from '../rest/body.js';
 import { buildHeaders, callTimeout, resolveCommon, runAttempt, runPolicy } from '../rest/transport.js';
-import { parseBaseUrl, redactUrl, secretValues } from '../rest/url.js';
+import { parseBaseUrl, redact } from '../rest/url.js';
 import type {
   BatchOperation,
   Document,
@@ -81,8 +81,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
   // parseBaseUrl adds a trailing slash for path joining; the endpoint is used as given.
   const url = new URL(options.url);
   url.hash = '';
-  const safeUrl = redactUrl(url);
-  const urlSecrets = secretValues(url);
+  const { safe: safeUrl, secrets: urlSecrets } = redact(url);
   const r = resolveCommon(options, endpoint.host);
 
   async function run(
@@ -91,7 +90,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     opts: OperationOptions<StandardSchemaV1 | undefined>,
     idempotent: boolean,
   ): Promise<unknown> {
-    const timeoutMs = callTimeout(r, opts.timeoutMs);
+    const timeoutMs = callTimeout(r, opts);
     const outcome: Outcome = await runPolicy(
       r.policy,
       async (ctx) => {

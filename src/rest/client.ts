@@ -7,9 +7,11 @@ import { prepareCall, sendCall } from './request-body.js';
 import { openStream } from './stream.js';
 import { resolveCommon } from './transport.js';
 import type { RequestOptions, RestClient, RestClientOptions, StreamOptions } from './types.js';
-import { createResolver, parseBaseUrl, redactUrl } from './url.js';
+import { createResolver, parseBaseUrl, redact } from './url.js';
 
 const RESPONSE_TYPES = new Set(['json', 'text', 'bytes', 'response']);
+/** An HTTP method token, minus those `fetch` refuses. */
+const METHOD = /^(?!(connect|trace|track)$)[\w!#$%&'*+.^`|~-]+$/i;
 
 /** Sends one attempt through ky. */
 export type HttpSend = (url: string, options: KyOptions) => Promise<Response>;
@@ -55,11 +57,14 @@ export function createRestClient(options: RestClientOptions): RestClient {
 
   const resolve = createResolver(base);
 
-  async function request(method: string, path: string, opts: RequestOptions<StandardSchemaV1 | undefined> = {}) {
-    method = method.toUpperCase();
+  async function send(method: string, path: string, opts: RequestOptions<StandardSchemaV1 | undefined> = {}) {
+    if (typeof opts !== 'object' || opts === null) configError('options must be an object');
     const responseType = opts.responseType ?? 'json';
     if (!RESPONSE_TYPES.has(responseType)) configError(`responseType must be json, text, bytes or response`);
-    if (opts.schema && responseType !== 'json') configError('schema needs responseType json');
+    if (opts.schema !== undefined) {
+      if (typeof opts.schema?.['~standard']?.validate !== 'function') configError('schema must be a Standard Schema');
+      if (responseType !== 'json') configError('schema needs responseType json');
+    }
     const target = resolve(path, opts.params, opts.searchParams);
     const call = prepareCall(r, method, target, opts, responseType === 'json' ? 'application/json' : undefined);
     const safeUrl = target.safe;
@@ -79,18 +84,25 @@ export function createRestClient(options: RestClientOptions): RestClient {
       },
       responseType === 'response',
     );
-    if (opts.schema && responseType === 'json') {
+    if (opts.schema) {
       return validateWith(opts.schema, result, `${where} response`, { method, url: safeUrl });
     }
     return result;
   }
 
   const call = (method: string) => (path: string, opts?: RequestOptions<StandardSchemaV1 | undefined>) =>
-    request(method, path, opts);
+    send(method, path, opts);
+
+  async function request(method: string, path: string, opts?: RequestOptions<StandardSchemaV1 | undefined>) {
+    if (typeof method !== 'string' || !METHOD.test(method)) {
+      configError('method must be an HTTP token, not CONNECT, TRACE or TRACK');
+    }
+    return send(method.toUpperCase(), path, opts);
+  }
 
   return {
     name: r.name,
-    baseUrl: redactUrl(base),
+    baseUrl: redact(base).safe,
     get: call('GET'),
     post: call('POST'),
     put: call('PUT'),

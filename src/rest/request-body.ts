@@ -2,7 +2,15 @@ import { configError } from '../internal/config.js';
 import { toJson } from '../internal/json.js';
 import type { AttemptScope } from './attempt.js';
 import type { HttpSend } from './client.js';
-import { buildHeaders, callTimeout, isIdempotentMethod, type Resolved, runAttempt, runPolicy } from './transport.js';
+import {
+  BAD_HEADER_VALUE,
+  buildHeaders,
+  callTimeout,
+  isIdempotentMethod,
+  type Resolved,
+  runAttempt,
+  runPolicy,
+} from './transport.js';
 import type { Target } from './url.js';
 
 /** What a REST call settled before its first attempt. */
@@ -18,19 +26,30 @@ export interface PreparedCall {
 /**
  * Settles a call before its first attempt: the body is serialised once (so a value JSON cannot
  * encode fails with `NOT_SERIALIZABLE` and is never sent, and every attempt sends the same
- * bytes) and the call's `timeoutMs` is checked.
+ * bytes) and the call's `timeoutMs`, `signal` and `idempotencyKey` are checked.
  */
 export function prepareCall(
   r: Resolved,
   method: string,
   target: Target,
-  opts: { json?: unknown; body?: BodyInit | undefined; timeoutMs?: number | undefined },
+  opts: {
+    json?: unknown;
+    body?: BodyInit | undefined;
+    timeoutMs?: number | undefined;
+    signal?: unknown;
+    idempotencyKey?: unknown;
+  },
   accept: string | undefined,
 ): PreparedCall {
+  const key = opts.idempotencyKey;
+  // A blank key would still make a POST retryable; a bad character would fail in fetch as a network error.
+  if (key !== undefined && key !== true && (typeof key !== 'string' || !key.trim() || BAD_HEADER_VALUE.test(key))) {
+    configError('idempotencyKey must be true or a non-blank header-safe string');
+  }
   const body = opts.json !== undefined ? toJson(opts.json, 'json body') : opts.body;
   if (body !== undefined && (method === 'GET' || method === 'HEAD'))
     configError(`a ${method} request cannot have a body`);
-  return { method, target, body, timeoutMs: callTimeout(r, opts.timeoutMs), accept };
+  return { method, target, body, timeoutMs: callTimeout(r, opts), accept };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isIntegrationError } from '../errors/integration-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, configError, MAX_DELAY } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { compose } from '../policies/compose.js';
 import { neverAborted } from '../policies/context.js';
@@ -34,8 +34,12 @@ export interface Resolved {
 
 /** Validates the common options once (throws `CONFIG`) and builds the policy chain. */
 export function resolveCommon(options: HttpClientOptions, defaultName: string): Resolved {
+  assertMethods('bus', options.bus, ['emit']);
+  assertMethods('logger', options.logger, ['debug', 'warn']);
+  assertMethods('clock', options.clock, ['now', 'setTimeout', 'clearTimeout']);
   const clock = options.clock ?? systemClock;
-  const timeoutMs = assertNumber('timeoutMs', options.timeoutMs ?? 30_000);
+  // A longer timer fires at once: every attempt would time out after 1 ms.
+  const timeoutMs = assertNumber('timeoutMs', options.timeoutMs ?? 30_000, { max: MAX_DELAY });
   const maxBodyBytes = assertNumber('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
     min: 1,
     integer: true,
@@ -54,7 +58,7 @@ export function resolveCommon(options: HttpClientOptions, defaultName: string): 
     }
   } catch {
     // The runtime's message may quote the (secret) value.
-    configError('headers contains an invalid header name or value');
+    configError('headers contain an invalid name or value');
   }
   for (const p of [options.policy, options.rateLimit]) {
     if (p && typeof p.execute !== 'function') configError('policy and rateLimit must be policies');
@@ -67,8 +71,8 @@ export function resolveCommon(options: HttpClientOptions, defaultName: string): 
           maxAttempts: 3,
           name,
           clock,
-          ...(options.bus ? { bus: options.bus } : {}),
-          ...(options.logger ? { logger: options.logger } : {}),
+          bus: options.bus,
+          logger: options.logger,
         }));
   const chain = [outer, options.rateLimit].filter((p): p is Policy => !!p);
   return {
@@ -76,16 +80,22 @@ export function resolveCommon(options: HttpClientOptions, defaultName: string): 
     clock,
     timeoutMs,
     maxBodyBytes,
-    policy: chain.length === 0 ? undefined : chain.length === 1 ? chain[0] : compose(...chain),
+    policy: chain[1] ? compose(...chain) : chain[0],
     headers,
     headerSecrets,
     options,
   };
 }
 
-/** A call's `timeoutMs` (checked, `CONFIG` when bad) or the client's. */
-export function callTimeout(r: Resolved, value: number | undefined): number {
-  return value === undefined ? r.timeoutMs : assertNumber('timeoutMs', value);
+/**
+ * Checks a call's `signal` and `timeoutMs` (`CONFIG` when bad) and returns the call's timeout
+ * or the client's.
+ */
+export function callTimeout(r: Resolved, opts: { signal?: unknown; timeoutMs?: number | undefined }): number {
+  if (opts.signal != null && typeof (opts.signal as AbortSignal).addEventListener !== 'function') {
+    configError('signal must be an AbortSignal');
+  }
+  return opts.timeoutMs === undefined ? r.timeoutMs : assertNumber('timeoutMs', opts.timeoutMs, { max: MAX_DELAY });
 }
 
 /** Runs `fn` under the policy (or directly), telling it whether the call may be repeated. */
@@ -102,7 +112,7 @@ export function runPolicy<T>(
 /** Header names whose values are scrubbed from error body excerpts. */
 const SECRET_HEADER = /auth|cookie|key|token|secret|sig|pass/i;
 /** What `Headers` accepts in a value (checked here so the runtime never echoes a secret in its error). */
-const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+export const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * One attempt's headers (client defaults, call headers, auth) as a plain record with

@@ -14,14 +14,17 @@ export interface Auth {
   value(): string | Promise<string>;
 }
 
-/** A path parameter value, percent-encoded into `:name` segments. */
-export type PathParam = string | number | boolean;
+/** A path parameter value, percent-encoded into `:name` segments (numbers must be finite). */
+export type PathParam = string | number | boolean | bigint;
 
-/** Query parameters: `undefined` values are skipped, arrays repeat the key. */
+/**
+ * Query parameters: `undefined` and `null` values are skipped, arrays repeat the key. Values are
+ * strings, finite numbers, booleans or bigints; anything else (a nested object) throws `CONFIG`.
+ */
 export type SearchParams =
   | URLSearchParams
   | string
-  | Record<string, string | number | boolean | null | undefined | ReadonlyArray<string | number | boolean>>;
+  | Record<string, PathParam | null | undefined | ReadonlyArray<PathParam>>;
 
 /** How the response body is returned. */
 export type ResponseType = 'json' | 'text' | 'bytes' | 'response';
@@ -34,7 +37,10 @@ export interface HttpClientOptions {
   auth?: Auth;
   /** Headers added to every request. Never logged. */
   headers?: HeadersInit;
-  /** Per-attempt time limit in ms (`0` disables it); covers the headers and the body. @default 30000 */
+  /**
+   * Per-attempt time limit in ms (`0` disables it), at most 2147483647 (about 24.8 days, the
+   * longest timer delay); covers the headers and the body. @default 30000
+   */
   timeoutMs?: number;
   /**
    * Resilience policy around each call. `false` runs each call once.
@@ -75,13 +81,13 @@ export interface RequestOptions<S extends StandardSchemaV1 | undefined = undefin
   schema?: S;
   /**
    * Sent as `Idempotency-Key`, the same on every attempt; lets the policy retry POST/PATCH.
-   * `true` generates a random key.
+   * `true` generates a random key; a string must be non-blank and valid in a header.
    */
   idempotencyKey?: string | true;
   /** @default 'json' */
   responseType?: ResponseType;
   signal?: AbortSignal;
-  /** Overrides the client's `timeoutMs` for this call. */
+  /** Overrides the client's `timeoutMs` for this call (`0` disables it; at most 2147483647). */
   timeoutMs?: number;
 }
 
@@ -122,7 +128,10 @@ export interface RestClient {
   put: CallMethod;
   patch: CallMethod;
   delete: CallMethod;
-  /** Sends a request with any method. */
+  /**
+   * Sends a request with any method (an HTTP token such as `HEAD` or `PROPFIND`, case-insensitive;
+   * `CONNECT`, `TRACE` and `TRACK`, which `fetch` forbids, throw `CONFIG`).
+   */
   request<T = never, O extends RequestOptions<StandardSchemaV1 | undefined> = RequestOptions>(
     method: string,
     path: string,
