@@ -68,12 +68,27 @@ function safeUrl(url: URL): string {
  */
 export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): SSEConnection {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
-  let target: URL;
+  let parsed: URL | undefined;
   try {
-    target = new URL(url, base);
-  } catch (cause) {
-    throw new IntegrationError('connectSSE: invalid URL', { code: 'INVALID_URL', cause });
+    parsed = new URL(url, base);
+  } catch {}
+  // No cause kept: the runtime's message quotes the URL, credentials included.
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    throw new IntegrationError('connectSSE: url must be an http(s) URL', { code: 'INVALID_URL' });
   }
+  const target = parsed;
+  // fetch refuses such a URL with an error quoting it, password included.
+  if (target.username || target.password) {
+    configError('connectSSE: url must not contain credentials; send an authorization header instead');
+  }
+  let headers: Headers;
+  try {
+    headers = new Headers(options.headers);
+  } catch {
+    // The runtime's message may quote the (secret) value.
+    configError('connectSSE: headers contain an invalid name or value');
+  }
+  headers.set('accept', 'text/event-stream');
   if (options.topics !== undefined) {
     if (!Array.isArray(options.topics)) configError('connectSSE: topics must be an array');
     target.searchParams.set('topics', options.topics.join(','));
@@ -105,8 +120,6 @@ export function connectSSE(url: string | URL, options: ConnectSSEOptions = {}): 
         await sleep(backoffDelay(backoff, failures), signal, clock, true).catch(() => undefined);
         if (signal.aborted) return;
       }
-      const headers = new Headers(options.headers);
-      headers.set('accept', 'text/event-stream');
       if (lastEventId) headers.set('last-event-id', lastEventId);
       let response: Response;
       try {

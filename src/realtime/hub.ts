@@ -6,7 +6,7 @@ import { runAuthorize } from './authorize.js';
 import { makeEntry, messageJson, newEpoch, parseEventId } from './entry.js';
 import { createRingBuffer, type Entry } from './ring-buffer.js';
 import { handleSse } from './sse-handler.js';
-import { compileTopics } from './topics.js';
+import { assertTopics, compileTopics } from './topics.js';
 import type { RealtimeControl, RealtimeHub, RealtimeHubOptions, Subscription } from './types.js';
 
 /** One connected client, whatever its transport. */
@@ -138,6 +138,7 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
     ) {
       configError('subscribe needs { topics: string[], onMessage, onControl?, onClose? } with functions');
     }
+    assertTopics(table, opts.topics, 'subscribe()');
     let active = true;
     const client: HubClient = {
       topics: new Array(table.names.length).fill(false),
@@ -162,6 +163,9 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
     };
     const subscription: Subscription = {
       add(topics, lastEventId) {
+        assertTopics(table, topics, 'add()');
+        if (lastEventId !== undefined && typeof lastEventId !== 'string')
+          configError('add(): lastEventId must be a string');
         if (!active) return [];
         const added: number[] = [];
         for (const name of topics) {
@@ -184,6 +188,8 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
         return added.map((t) => table.names[t] as string);
       },
       remove(topics) {
+        // Unknown names are ignored: a WebSocket client may ask to leave anything.
+        if (!Array.isArray(topics)) configError('remove(): topics must be an array');
         for (const name of topics) {
           const t = table.indexOf(name);
           if (t >= 0) client.topics[t] = false;

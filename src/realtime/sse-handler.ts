@@ -1,10 +1,9 @@
-import { configError } from '../internal/config.js';
 import type { Logger } from '../types.js';
 import { controlFrame, sseFrame } from './entry.js';
 import { createFrameQueue } from './frame-queue.js';
 import type { HubClient, HubInternals } from './hub.js';
 import { HEARTBEAT, retryFrame } from './sse-format.js';
-import type { TopicTable } from './topics.js';
+import { assertTopics, type TopicTable } from './topics.js';
 import type { SseOptions } from './types.js';
 
 /** What `hub.sse()` needs from its hub. */
@@ -43,9 +42,7 @@ export async function handleSse(request: Request, options: SseOptions | undefine
   const { internals, table } = ctx;
   let endpointTopics: readonly string[] = table.names;
   if (options?.topics !== undefined) {
-    for (const name of options.topics) {
-      if (table.indexOf(name) < 0) configError(`sse(): unknown topic "${String(name).slice(0, 100)}"`);
-    }
+    assertTopics(table, options.topics, 'sse()');
     endpointTopics = options.topics;
   }
   if (internals.closed) return plain(503, 'unavailable');

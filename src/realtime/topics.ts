@@ -76,3 +76,11 @@ export function compileTopics(topics: Record<string, readonly string[]>): TopicT
     },
   };
 }
+
+/** Checks topic names given by code (`CONFIG`): an array of configured topics. */
+export function assertTopics(table: TopicTable, topics: unknown, what: string): asserts topics is readonly string[] {
+  if (!Array.isArray(topics)) configError(`${what}: topics must be an array`);
+  for (const name of topics) {
+    if (table.indexOf(name) < 0) configError(`${what}: unknown topic "${String(name).slice(0, 100)}"`);
+  }
+}

@@ -94,13 +94,16 @@ export interface RealtimeHubOptions {
 
 /** Options of `hub.sse()`. */
 export interface SseOptions {
-  /** Restricts this endpoint to these topics (further narrowed by the client and `authorize`). */
+  /**
+   * Restricts this endpoint to these configured topics (further narrowed by the client and
+   * `authorize`); an unknown one throws `CONFIG`.
+   */
   topics?: readonly string[];
 }
 
 /** Options of `hub.subscribe()`. */
 export interface SubscribeOptions {
-  /** Topics to start with. */
+  /** Topics to start with: configured topic names (an unknown one throws `CONFIG`). */
   topics: readonly string[];
   /** Replay the events after this id (from the buffer) before live ones. */
   lastEventId?: string | undefined;
@@ -123,9 +126,12 @@ export interface SubscribeOptions {
  * ```
  */
 export interface Subscription {
-  /** Adds topics; with `lastEventId`, replays their missed events first. Returns those added. */
+  /**
+   * Adds topics (configured names; an unknown one throws `CONFIG`); with `lastEventId`, replays
+   * their missed events first. Returns those newly added.
+   */
   add(topics: readonly string[], lastEventId?: string): string[];
-  /** Removes topics. */
+  /** Removes topics; names it does not hold (or that do not exist) are ignored. */
   remove(topics: readonly string[]): void;
   /** Current topics. */
   readonly topics: readonly string[];
