@@ -36,6 +36,8 @@ function headerName(option: string, name: unknown): string {
 
 /**
  * Any "HMAC of the body in one header" scheme (automation services, internal senders).
+ * A `header` or `idHeader` that is not a valid header name (a space, a colon, a line break), an
+ * unknown `algorithm` or `encoding`, or a `prefix` that is not printable ASCII throws `CONFIG`.
  *
  * @example
  * ```ts
