@@ -21,6 +21,8 @@ export interface PreparedCall {
   timeoutMs: number;
   /** Default `accept` header. */
   accept: string | undefined;
+  /** `Idempotency-Key`, the same on every attempt (`true` became a random one). */
+  key: string | undefined;
 }
 
 /**
@@ -41,15 +43,15 @@ export function prepareCall(
   },
   accept: string | undefined,
 ): PreparedCall {
-  const key = opts.idempotencyKey;
+  const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
   // A blank key would still make a POST retryable; a bad character would fail in fetch as a network error.
-  if (key !== undefined && key !== true && (typeof key !== 'string' || !key.trim() || BAD_HEADER_VALUE.test(key))) {
+  if (key !== undefined && (typeof key !== 'string' || !key.trim() || BAD_HEADER_VALUE.test(key))) {
     configError('idempotencyKey must be true or a non-blank header-safe string');
   }
   const body = opts.json !== undefined ? toJson(opts.json, 'json body') : opts.body;
   if (body !== undefined && (method === 'GET' || method === 'HEAD'))
     configError(`a ${method} request cannot have a body`);
-  return { method, target, body, timeoutMs: callTimeout(r, opts), accept };
+  return { method, target, body, timeoutMs: callTimeout(r, opts), accept, key };
 }
 
 /**
@@ -61,12 +63,11 @@ export function sendCall<T>(
   r: Resolved,
   http: HttpSend,
   call: PreparedCall,
-  opts: { headers?: HeadersInit; json?: unknown; signal?: AbortSignal; idempotencyKey?: string | true },
+  opts: { headers?: HeadersInit; json?: unknown; signal?: AbortSignal },
   consume: (response: Response, scope: AttemptScope) => Promise<T>,
   keepOpen = false,
 ): Promise<T> {
-  const { method, target, body, timeoutMs, accept } = call;
-  const key = opts.idempotencyKey === true ? crypto.randomUUID() : opts.idempotencyKey;
+  const { method, target, body, timeoutMs, accept, key } = call;
   return runPolicy(
     r.policy,
     async (ctx) => {

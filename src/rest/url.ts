@@ -4,7 +4,7 @@ import type { PathParam, SearchParams } from './types.js';
 
 /** Query parameter names whose values are replaced by `REDACTED` in messages, logs and events. */
 const SECRET_NAME =
-  /token|key|secret|sig|pass|pwd|auth|credential|session|cookie|assertion|^(device_)?code$|code_verifier/i;
+  /token|key|secret|sig|pass|pwd|auth|credential|session|cookie|assertion|^(device_)?code(_verifier)?$/i;
 
 /** An absolute URL (`scheme://`) or a scheme that never names a path (`javascript:`, `data:`, ...). */
 const ABSOLUTE = /^([a-z][a-z0-9+.-]*:\/\/|(javascript|data|file|blob|mailto|about|vbscript):)/i;
