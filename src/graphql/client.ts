@@ -37,6 +37,14 @@ function responseError(errors: ReadonlyArray<GraphQLErrorEntry>, data: unknown, 
 
 type RequestClient = GraphQLRequest.GraphQLClient;
 
+/** Checks a call's options object and schema before anything is sent (`CONFIG`). */
+function checkOptions(opts: { schema?: unknown } | null): void {
+  if (typeof opts !== 'object' || opts === null) configError('options must be an object');
+  if (opts.schema !== undefined && typeof (opts.schema as StandardSchemaV1)?.['~standard']?.validate !== 'function') {
+    configError('schema must be a Standard Schema');
+  }
+}
+
 // graphql-request (and graphql-js with it) is loaded on the first operation, not at import:
 // it costs more to load than the rest of the SDK, and an app that never calls GraphQL skips it.
 let library: Promise<typeof GraphQLRequest> | undefined;
@@ -163,6 +171,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
     if (typeof document !== 'string' && (typeof document !== 'object' || document === null)) {
       configError('document must be a string or a DocumentNode');
     }
+    checkOptions(opts);
     const lib = await loadLibrary();
     if (!mutation && isMutation(lib, document)) {
       throw new IntegrationError('query() was given a mutation; use mutate() so it is not retried unsafely', {
@@ -189,6 +198,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
   async function batch(operations: ReadonlyArray<BatchOperation>, opts: MutationOptions = {}): Promise<unknown[]> {
     if (!Array.isArray(operations) || operations.length === 0)
       configError('batch needs a non-empty array of operations');
+    checkOptions(opts);
     const lib = await loadLibrary();
     const idempotent = opts.idempotent === true || !operations.some((op) => isMutation(lib, op.document));
     const results = await run(

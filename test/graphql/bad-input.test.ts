@@ -55,4 +55,15 @@ describe('createGraphQLClient bad input', () => {
     await expect(graph.query('{ ok }', undefined, { timeoutMs: MAX_DELAY })).resolves.toEqual({ ok: true });
     expect(requests).toHaveLength(1);
   });
+
+  it('refuses non-object options and a schema that is not a Standard Schema before any request', async () => {
+    const { fetch, requests } = fakeFetch();
+    const graph = createGraphQLClient({ url: 'https://kg.example.com/graphql', fetch });
+    await config(() => graph.query('{ ok }', undefined, bad(null)));
+    await config(() => graph.mutate('mutation { ok }', undefined, bad(5)));
+    await config(() => graph.batch([{ document: '{ ok }' }], bad(null)));
+    await config(() => graph.query('{ ok }', undefined, { schema: bad(5) }));
+    await config(() => graph.query('{ ok }', undefined, { schema: bad({}) }));
+    expect(requests).toHaveLength(0);
+  });
 });
