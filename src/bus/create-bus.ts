@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { configError } from '../internal/config.js';
+import { isValidationError, ValidationError } from '../errors/validation-error.js';
+import { assertMethods, configError, MAX_DELAY } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { validate } from '../internal/schema.js';
 import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
@@ -20,6 +21,38 @@ const WILDCARD = '*';
 const HANDLER_FAILED = 'bus.handler_failed';
 
 type AnyHandler = (envelope: Envelope) => unknown;
+
+/** What `envelopeOf` gets when a call passes no options (never checked). */
+const NO_OPTIONS: PublishOptions = {};
+
+// An RFC 3339 timestamp, as CloudEvents requires for `time`.
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
+
+/** Throws `CONFIG` unless `value` is a non-empty string. */
+function assertString(name: string, value: unknown): void {
+  if (typeof value !== 'string' || !value) configError(`${name} must be a non-empty string`);
+}
+
+/** Throws `CONFIG` unless `value` is an object (options). */
+function assertObject(name: string, value: unknown): void {
+  if (typeof value !== 'object' || !value) configError(`${name} must be an object`);
+}
+
+/** Checks the options of `publish` and `emit`: CloudEvents attributes must be non-empty strings. */
+function checkOptions(opts: PublishOptions): void {
+  assertObject('publish options', opts);
+  const { time } = opts;
+  for (const key of ['id', 'source', 'subject'] as const) if (opts[key] !== undefined) assertString(key, opts[key]);
+  // A string is checked as such: `Date.parse` alone accepts many other formats.
+  if (
+    time !== undefined &&
+    Number.isNaN(time instanceof Date ? +time : RFC3339.test(time) ? Date.parse(time) : Number.NaN)
+  )
+    configError('time must be a valid Date or an RFC 3339 string');
+}
+
+/** Event types are non-empty strings; `'*'` (subscribing to all) is refused by `check` for publishing. */
+const assertType = (type: unknown): void => assertString('event type', type);
 
 // `toISOString()` costs more than the rest of an envelope: events of one millisecond share it.
 let lastMs: number | undefined;
@@ -52,6 +85,7 @@ type Listener = AnyHandler & { off: () => void; group?: string; members?: AnyHan
 export function createBus<E extends EventMap = Record<never, never>>(
   options: BusOptions<E & SystemEvents> = {},
 ): Bus<E & SystemEvents> {
+  assertObject('createBus options', options);
   const {
     onHandlerError,
     logger,
@@ -65,7 +99,24 @@ export function createBus<E extends EventMap = Record<never, never>>(
       clearTimeout: (handle) => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
     },
   } = options;
-  const schemas = options.schemas as Record<string, StandardSchemaV1 | undefined> | undefined;
+  assertString('createBus: source', source);
+  if (onHandlerError !== undefined && typeof onHandlerError !== 'function')
+    configError('createBus: onHandlerError must be a function');
+  assertMethods('createBus: clock', options.clock, ['now', 'setTimeout', 'clearTimeout']);
+  assertMethods('createBus: transport', transport, ['publish', 'subscribe', 'close']);
+  assertMethods('createBus: logger', logger, ['warn']);
+  // Own entries only, in an object without prototype: `toString` or `constructor` has no schema.
+  let schemas: Record<string, StandardSchemaV1> | undefined;
+  if (options.schemas !== undefined) {
+    assertObject('createBus: schemas', options.schemas);
+    schemas = Object.create(null) as Record<string, StandardSchemaV1>;
+    for (const [type, schema] of Object.entries(options.schemas as Record<string, StandardSchemaV1 | undefined>)) {
+      if (schema === undefined) continue;
+      if (typeof schema?.['~standard']?.validate !== 'function')
+        configError(`createBus: schemas.${type} must be a Standard Schema`);
+      schemas[type] = schema;
+    }
+  }
   // type → handlers; arrays are replaced, never mutated, so a delivery in progress is unaffected
   // by (un)subscribes from inside a handler. An in-process work-sharing group is one handler
   // that serves its members in turn.
@@ -85,7 +136,8 @@ export function createBus<E extends EventMap = Record<never, never>>(
     if (envelope.type !== HANDLER_FAILED) run(envelopeOf(HANDLER_FAILED, failure));
   }
 
-  function envelopeOf(type: string, data: unknown, opts: PublishOptions = {}): Envelope {
+  function envelopeOf(type: string, data: unknown, opts: PublishOptions = NO_OPTIONS): Envelope {
+    if (opts !== NO_OPTIONS) checkOptions(opts);
     const { time = clock.now() } = opts;
     const envelope: Envelope = {
       specversion: '1.0',
@@ -124,10 +176,27 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
   /** Checks the type; returns `data`, validated (maybe asynchronously) when the type has a schema. */
   function check(type: unknown, data: unknown): unknown {
-    if (typeof type !== 'string' || !type || type === WILDCARD)
-      configError('event type must be a non-empty string, not "*"');
-    const schema = schemas?.[type];
-    return schema ? validate(schema, data, `invalid "${type}" event`) : data;
+    if (type === WILDCARD) configError('"*" only subscribes to every type: publish a specific type');
+    assertType(type);
+    const schema = schemas?.[type as string];
+    return schema ? validated(schema, type as string, data) : data;
+  }
+
+  /** Validates with a schema; one that throws or returns no result fails with `ValidationError` too. */
+  function validated(schema: StandardSchemaV1, type: string, data: unknown): unknown {
+    const context = `invalid "${type}" event`;
+    const message = 'the schema threw or returned no result';
+    const broken = (error: unknown) => {
+      throw isValidationError(error)
+        ? error
+        : new ValidationError(`${context}: ${message}`, { issues: [{ message }], cause: error });
+    };
+    try {
+      const value = validate(schema, data, context);
+      return value instanceof Promise ? value.catch(broken) : value;
+    } catch (error) {
+      return broken(error);
+    }
   }
 
   // A transport's handle for `deliver`. Schemas validate remote envelopes too; a rejection
@@ -161,7 +230,8 @@ export function createBus<E extends EventMap = Record<never, never>>(
     return listener;
   }
 
-  function assertHandler(handler: unknown): void {
+  function assertHandler(type: unknown, handler: unknown): void {
+    assertType(type);
     if (typeof handler !== 'function') configError('handler must be a function');
   }
 
@@ -190,10 +260,10 @@ export function createBus<E extends EventMap = Record<never, never>>(
     },
 
     subscribe(type: string, handler: Handler<Envelope>, opts?: SubscribeOptions) {
+      assertHandler(type, handler);
       const group = opts?.group ?? transport?.group;
-      assertHandler(handler);
       if (group === undefined) return add(type, handler as AnyHandler).off;
-      if (typeof group !== 'string' || !group) configError('group must be a non-empty string');
+      assertString('group', group);
       if (transport) {
         // Its stop resolves once in-flight handlers finished; the caller need not wait for it.
         return transport.subscribe(
@@ -225,31 +295,45 @@ export function createBus<E extends EventMap = Record<never, never>>(
     },
 
     once(type: string, handler: Handler<Envelope>) {
-      assertHandler(handler);
+      assertHandler(type, handler);
       return add(type, handler as AnyHandler, true).off;
     },
 
-    waitFor(type: string, { filter, timeoutMs, signal }: WaitForOptions<Envelope> = {}) {
+    waitFor(type: string, options: WaitForOptions<Envelope> = {}) {
       return new Promise<Envelope>((resolve, reject) => {
+        // Bad arguments reject (throwing here does) before anything is registered.
+        assertType(type);
+        assertObject('waitFor options', options);
+        const { filter, timeoutMs, signal } = options;
+        // (assertNumber's check and message, inline: the bus bundle has no other number to check)
+        if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= MAX_DELAY))
+          configError(`waitFor: timeoutMs must be a number in [0, ${MAX_DELAY}], got ${String(timeoutMs)}`);
+        if (filter !== undefined && typeof filter !== 'function') configError('waitFor: filter must be a function');
+        assertMethods('waitFor: signal', signal, ['addEventListener', 'removeEventListener']);
         // Already aborted: nothing is registered (no handler, no timer, no transport consumer).
         if (signal?.aborted) return reject(abortErrorFrom(signal));
         let timer: unknown;
-        const settle = (error: unknown, envelope?: Envelope) => {
+        const settle = (done: (value: any) => void, value: unknown) => {
           listener.off();
           clock.clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          if (error) reject(error);
-          else resolve(envelope as Envelope);
+          done(value);
         };
-        const onAbort = () => settle(abortErrorFrom(signal as AbortSignal));
+        const onAbort = () => settle(reject, abortErrorFrom(signal as AbortSignal));
         const listener = add(type, (envelope) => {
-          if (!filter || filter(envelope)) settle(undefined, envelope);
+          // A throwing filter rejects the wait with its error.
+          try {
+            if (!filter || filter(envelope)) settle(resolve, envelope);
+          } catch (error) {
+            settle(reject, error);
+          }
         });
         signal?.addEventListener('abort', onAbort);
         // A clock may fire at once (a test clock already past the deadline): settle tolerates that.
         if (timeoutMs !== undefined)
           timer = clock.setTimeout(
-            () => settle(new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } })),
+            () =>
+              settle(reject, new TimeoutError(`no "${type}" event within ${timeoutMs} ms`, { details: { timeoutMs } })),
             timeoutMs,
           );
         keepAlive(timer); // awaited by the caller: the TimeoutError must arrive
