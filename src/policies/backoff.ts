@@ -1,8 +1,10 @@
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, configError, MAX_DELAY } from '../internal/config.js';
+import { assertOptions } from './options.js';
 
 /** Waits the same time before every retry. Plain data, so queues can persist it. */
 export interface ConstantBackoff {
   readonly type: 'constant';
+  /** In ms, at most `2_147_483_647` (about 24.8 days: longer timers fire at once). */
   readonly delayMs: number;
 }
 
@@ -11,7 +13,7 @@ export interface ExponentialBackoff {
   readonly type: 'exponential';
   /** First delay in ms. @default 200 */
   readonly initial: number;
-  /** Largest delay in ms; also caps a server's `Retry-After`. @default 30000 */
+  /** Largest delay in ms (at most `2_147_483_647`); also caps a server's `Retry-After`. @default 30000 */
   readonly max: number;
   /** @default 2 */
   readonly factor: number;
@@ -31,7 +33,7 @@ export type Backoff = ConstantBackoff | ExponentialBackoff;
  * ```
  */
 export function constant(ms: number): ConstantBackoff {
-  return { type: 'constant', delayMs: assertNumber('constant(ms)', ms) };
+  return { type: 'constant', delayMs: assertNumber('constant(ms)', ms, { max: MAX_DELAY }) };
 }
 
 /**
@@ -43,14 +45,9 @@ export function constant(ms: number): ConstantBackoff {
  * ```
  */
 export function exponential(options: Partial<Omit<ExponentialBackoff, 'type'>> = {}): ExponentialBackoff {
-  const initial = assertNumber('exponential.initial', options.initial ?? 200);
-  const max = assertNumber('exponential.max', options.max ?? 30_000);
-  const factor = assertNumber('exponential.factor', options.factor ?? 2, { min: 1 });
-  const jitter = options.jitter ?? 'full';
-  if (jitter !== 'full' && jitter !== 'none')
-    configError(`exponential.jitter must be 'full' or 'none', got ${String(jitter)}`);
-  if (max < initial) configError('exponential.max must be >= exponential.initial');
-  return { type: 'exponential', initial, max, factor, jitter };
+  assertOptions('exponential', options);
+  const { initial = 200, max = 30_000, factor = 2, jitter = 'full' } = options;
+  return assertBackoff({ type: 'exponential', initial, max, factor, jitter }, 'exponential') as ExponentialBackoff;
 }
 
 /** `exponential()`: 200 ms doubling up to 30 s, full jitter (a literal, so using it costs no validation code). */
@@ -77,7 +74,8 @@ export function backoffDelay(backoff: Backoff, attempt: number, random: () => nu
 }
 
 /**
- * Checks a user-supplied backoff value and throws `CONFIG` when it is not one.
+ * Checks a user-supplied backoff value (as `constant` and `exponential` check theirs: delays in
+ * [0, 2_147_483_647] ms) and throws `CONFIG` when it is not one; returns it as is.
  *
  * @example
  * ```ts
@@ -85,7 +83,18 @@ export function backoffDelay(backoff: Backoff, attempt: number, random: () => nu
  * ```
  */
 export function assertBackoff(value: unknown, name = 'backoff'): Backoff {
-  if (!/^(constant|exponential)$/.test((value as Backoff | undefined)?.type as string))
+  const b = (value ?? {}) as Record<string, unknown>;
+  if (!/^(constant|exponential)$/.test(b.type as string))
     configError(`${name} must be constant(ms) or exponential({...})`);
+  const delay = (key: string) => assertNumber(`${name}.${key}`, b[key], { max: MAX_DELAY });
+  if (b.type === 'constant') delay('delayMs');
+  else {
+    const initial = delay('initial');
+    const max = delay('max');
+    assertNumber(`${name}.factor`, b.factor, { min: 1 });
+    if (b.jitter !== 'full' && b.jitter !== 'none')
+      configError(`${name}.jitter must be 'full' or 'none', got ${String(b.jitter)}`);
+    if (max < initial) configError(`${name}.max must be >= ${name}.initial`);
+  }
   return value as Backoff;
 }

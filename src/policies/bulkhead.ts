@@ -5,6 +5,7 @@ import { abortErrorFrom } from '../internal/sleep.js';
 import type { Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
 import { neverAborted, toCtx } from './context.js';
+import { assertTask } from './options.js';
 
 /** Options of {@link bulkhead}. */
 export interface BulkheadOptions {
@@ -46,6 +47,8 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
       return q.size;
     },
     execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
+      // A rejection, as for every other failure of `execute`.
+      if (typeof fn !== 'function') return Promise.resolve().then(() => assertTask(fn)) as Promise<never>;
       const signal = opts?.signal === neverAborted ? undefined : opts?.signal;
       if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
       if (q.pending >= concurrency && q.size >= maxQueue) {

@@ -8,6 +8,7 @@ import { errorInfo } from '../internal/error-info.js';
 import type { Clock, Logger, Policy } from '../types.js';
 import { type BreakerStrategy, consecutive } from './breakers.js';
 import { type Ctx, type Fail, type Ok, policy, type Run } from './context.js';
+import { assertOptions } from './options.js';
 import { report } from './report.js';
 
 /** `'closed'`: calls pass; `'open'`: calls fail fast; `'half-open'`: a few probe calls pass. */
@@ -67,6 +68,7 @@ export interface CircuitBreakerPolicy extends Policy {
  * ```
  */
 export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreakerPolicy {
+  assertOptions('circuitBreaker', options);
   const {
     breaker = consecutive(),
     halfOpenAfter = 10_000,

@@ -1,3 +1,4 @@
+import { configError } from '../internal/config.js';
 import type { Policy } from '../types.js';
 import { policy, type Run, runOf } from './context.js';
 
@@ -24,6 +25,8 @@ export interface ExecuteOptions {
  * ```
  */
 export function compose(...policies: Policy[]): Policy {
+  for (const p of policies)
+    if (typeof p?.execute !== 'function') configError('compose() takes policies (objects with an execute method)');
   if (policies.length === 1) return policies[0] as Policy;
   // The library's own policies chain without a promise per layer; others go through `execute`.
   // With no policies, the chain runs the task itself.

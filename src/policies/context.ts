@@ -1,6 +1,7 @@
 import { abortErrorFrom } from '../internal/sleep.js';
 import type { Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
+import { assertTask } from './options.js';
 
 /** A signal that never aborts, for calls made without one. */
 export const neverAborted: AbortSignal = /* @__PURE__ */ new AbortController().signal;
@@ -59,30 +60,31 @@ export interface Runnable extends Policy {
 }
 
 /**
- * A policy from its {@link Run}. Its `execute` wraps the function as the innermost task and,
- * unless `check` is false, rejects with `AbortError` without running anything when the caller's
- * signal is already aborted.
+ * A policy from its {@link Run}. Its `execute` rejects with `CONFIG` when `fn` is not a function,
+ * wraps it as the innermost task and, unless `check` is false, rejects with `AbortError` without
+ * running anything when the caller's signal is already aborted.
  */
 export const policy = (run: Run, check = true): Runnable => ({
   [RUN]: run,
   execute: (fn, opts) =>
-    check && opts?.signal?.aborted
-      ? Promise.reject(abortErrorFrom(opts.signal))
-      : new Promise((ok, fail) =>
-          run(
-            (ctx, ok, fail) => {
-              try {
-                // `Promise.resolve` returns a native promise as is and adopts other thenables.
-                Promise.resolve(fn(ctx)).then(ok, fail);
-              } catch (error) {
-                fail(error);
-              }
-            },
-            toCtx(opts),
-            ok,
-            fail,
-          ),
-        ),
+    new Promise((ok, fail) => {
+      // Thrown here, both reject the promise.
+      assertTask(fn);
+      if (check && opts?.signal?.aborted) throw abortErrorFrom(opts.signal);
+      run(
+        (ctx, ok, fail) => {
+          try {
+            // `Promise.resolve` returns a native promise as is and adopts other thenables.
+            Promise.resolve(fn(ctx)).then(ok, fail);
+          } catch (error) {
+            fail(error);
+          }
+        },
+        toCtx(opts),
+        ok,
+        fail,
+      );
+    }),
 });
 
 /** The {@link Run} of any policy: its own, or one going through `execute` for a foreign policy. */

@@ -2,6 +2,7 @@ import { isAbortError } from '../errors/abort-error.js';
 import type { Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
 import { toCtx } from './context.js';
+import { assertTask } from './options.js';
 
 /**
  * Returns a fallback value (or the result of `fn(error)`) when the wrapped call fails.
@@ -16,6 +17,7 @@ import { toCtx } from './context.js';
 export function fallback<F>(valueOrFn: F | ((error: unknown) => F | Promise<F>)): Policy {
   return {
     async execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
+      assertTask(fn);
       const ctx = toCtx(opts);
       try {
         return await fn(ctx);

@@ -5,6 +5,7 @@ import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { Clock, Policy, PolicyContext } from '../types.js';
 import type { ExecuteOptions } from './compose.js';
 import { neverAborted, toCtx } from './context.js';
+import { assertTask } from './options.js';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -115,6 +116,7 @@ export function rateLimit(options: RateLimitOptions): Policy {
 
   return {
     async execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
+      assertTask(fn);
       const ctx = toCtx(opts);
       const signal = opts?.signal === neverAborted ? undefined : opts?.signal;
       const wait = acquire(signal);

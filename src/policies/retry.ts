@@ -15,6 +15,7 @@ import {
   type ExponentialBackoff,
 } from './backoff.js';
 import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
+import { assertOptions } from './options.js';
 import { report } from './report.js';
 
 /** Options of {@link retry}. */
@@ -57,6 +58,7 @@ const defaultRetryOn = (error: unknown): boolean =>
  * ```
  */
 export function retry(options: RetryOptions = {}): Policy {
+  assertOptions('retry', options);
   const {
     maxAttempts = 3,
     backoff = DEFAULT_BACKOFF,
@@ -69,7 +71,8 @@ export function retry(options: RetryOptions = {}): Policy {
   assertBackoff(backoff, 'retry.backoff');
   if (typeof retryOn !== 'function') configError('retry.retryOn must be a function');
   // A server's `Retry-After` is capped by the backoff's `max` (for `constant`: 30 s, or the delay
-  // when longer, so the cap never cuts a wait below the configured one).
+  // when longer, so the cap never cuts a wait below the configured one). Either is at most
+  // MAX_DELAY, so no `Retry-After` makes a timer fire at once.
   const cap = (backoff as ExponentialBackoff).max ?? Math.max((backoff as ConstantBackoff).delayMs, 30_000);
 
   /** The rare path: failed attempt number `attempt` is retried after a wait, or its error passed on. */

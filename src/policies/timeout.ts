@@ -4,6 +4,7 @@ import { assertNumber } from '../internal/config.js';
 import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { Clock, Policy } from '../types.js';
 import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
+import { assertOptions } from './options.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -138,8 +139,9 @@ class Call extends Ctx {
  * ```
  */
 export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
-  const { name = 'operation', clock = systemClock } = options;
   assertNumber('timeout(ms)', ms, { min: 1, max: 2 ** 31 - 1 });
+  assertOptions('timeout', options);
+  const { name = 'operation', clock = systemClock } = options;
   const list: Deadlines = { ms, name, clock };
   return policy((task, ctx, ok, fail) => {
     const outer = ctx.signal;
