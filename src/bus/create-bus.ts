@@ -261,6 +261,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
 
     subscribe(type: string, handler: Handler<Envelope>, opts?: SubscribeOptions) {
       assertHandler(type, handler);
+      if (opts !== undefined) assertObject('subscribe options', opts);
       const group = opts?.group ?? transport?.group;
       if (group === undefined) return add(type, handler as AnyHandler).off;
       assertString('group', group);

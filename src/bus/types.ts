@@ -29,12 +29,12 @@ export interface Envelope<T extends string = string, D = unknown> {
 /** The envelope union of an event map, one member per type. */
 export type EnvelopeOf<E extends EventMap> = { [K in keyof E & string]: Envelope<K, E[K]> }[keyof E & string];
 
-/** Overrides accepted by `publish` and `emit`. */
+/** Overrides accepted by `publish` and `emit` (strings must be non-empty: CONFIG otherwise). */
 export interface PublishOptions {
   id?: string;
   source?: string;
   subject?: string;
-  /** Event time; defaults to the bus clock's now. */
+  /** Event time, a valid `Date` or an RFC 3339 string; defaults to the bus clock's now. */
   time?: string | Date;
 }
 
@@ -43,9 +43,9 @@ export type Handler<Env> = (envelope: Env) => void | Promise<void>;
 
 /** Options of `bus.waitFor`. */
 export interface WaitForOptions<Env> {
-  /** Only resolve for envelopes that pass. */
+  /** Only resolve for envelopes that pass. A filter that throws rejects the wait with its error. */
   filter?: (envelope: Env) => boolean;
-  /** Reject with `TimeoutError` after this long. */
+  /** Reject with `TimeoutError` after this long: 0 to 2_147_483_647 ms (longer timers fire at once). */
   timeoutMs?: number;
   /** Reject with `AbortError` when aborted. */
   signal?: AbortSignal;

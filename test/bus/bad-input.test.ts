@@ -198,6 +198,14 @@ describe('event types of subscribe, once, waitFor and publish', () => {
     expect(bus.listenerCount()).toBe(0);
   });
 
+  it.each([null, 'x', 5])('subscribe options %j are refused', (options) => {
+    const transport = fakeTransport();
+    const bus = loose({ transport });
+    expect(() => bus.subscribe('a', () => {}, options)).toThrow(config(/^subscribe options must be an object$/));
+    expect(bus.listenerCount()).toBe(0);
+    expect(transport.subscribe).not.toHaveBeenCalled();
+  });
+
   it('publishing "*" says why', async () => {
     await expect(loose().publish('*', {})).rejects.toThrow(
       config(/^"\*" only subscribes to every type: publish a specific type$/),
