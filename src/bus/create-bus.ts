@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { isValidationError, ValidationError } from '../errors/validation-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import { assertMethods, configError, MAX_DELAY } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { validate } from '../internal/schema.js';
@@ -187,7 +187,7 @@ export function createBus<E extends EventMap = Record<never, never>>(
     const context = `invalid "${type}" event`;
     const message = 'the schema threw or returned no result';
     const broken = (error: unknown) => {
-      throw isValidationError(error)
+      throw error instanceof ValidationError
         ? error
         : new ValidationError(`${context}: ${message}`, { issues: [{ message }], cause: error });
     };
