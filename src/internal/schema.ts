@@ -13,9 +13,10 @@ export function validate<S extends StandardSchemaV1>(
   context: string,
   details?: Record<string, unknown>,
 ): StandardSchemaV1.InferOutput<S> | Promise<StandardSchemaV1.InferOutput<S>> {
-  const unwrap = (result: StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>>) => {
-    if (!result.issues) return result.value;
-    const { issues } = result;
+  const unwrap = (result: StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>> | undefined) => {
+    // A validator returning nothing is refused like invalid data, not read as a TypeError.
+    const issues = result ? result.issues : [{ message: 'the schema returned no result' }];
+    if (!issues) return (result as StandardSchemaV1.SuccessResult<StandardSchemaV1.InferOutput<S>>).value;
     const path = issues[0]?.path?.map((p) => String((p as { key?: PropertyKey }).key ?? p)).join('.');
     throw new ValidationError(`${context}: ${issues[0]?.message ?? 'invalid'}${path ? ` at ${path}` : ''}`, {
       issues,

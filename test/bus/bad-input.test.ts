@@ -31,25 +31,17 @@ describe('createBus refuses bad options with CONFIG', () => {
   it.each([
     ['null', null, /^createBus options must be an object$/],
     ['a string', 'x', /^createBus options must be an object$/],
-    ['source 5', { source: 5 }, /^createBus: source must be a non-empty string$/],
-    ['an empty source', { source: '' }, /^createBus: source must be a non-empty string$/],
-    ['onHandlerError 5', { onHandlerError: 5 }, /^createBus: onHandlerError must be a function$/],
-    [
-      'a clock without methods',
-      { clock: {} },
-      /^createBus: clock must have the methods now, setTimeout, clearTimeout$/,
-    ],
-    ['clock 5', { clock: 5 }, /^createBus: clock must have the methods/],
-    ['transport 5', { transport: 5 }, /^createBus: transport must have the methods publish, subscribe, close$/],
-    ['logger 5', { logger: 5 }, /^createBus: logger must have the methods warn$/],
-    ['schemas 5', { schemas: 5 }, /^createBus: schemas must be an object$/],
-    ['schemas null', { schemas: null }, /^createBus: schemas must be an object$/],
-    ['a schema that is a number', { schemas: { a: 5 } }, /^createBus: schemas\.a must be a Standard Schema/],
-    [
-      'a schema without validate',
-      { schemas: { a: { '~standard': {} } } },
-      /^createBus: schemas\.a must be a Standard Schema/,
-    ],
+    ['source 5', { source: 5 }, /^source must be a non-empty string$/],
+    ['an empty source', { source: '' }, /^source must be a non-empty string$/],
+    ['onHandlerError 5', { onHandlerError: 5 }, /^onHandlerError must be a function$/],
+    ['a clock without methods', { clock: {} }, /^clock must have the methods now, setTimeout, clearTimeout$/],
+    ['clock 5', { clock: 5 }, /^clock must have the methods/],
+    ['transport 5', { transport: 5 }, /^transport must have the methods publish, subscribe, close$/],
+    ['logger 5', { logger: 5 }, /^logger must have the methods warn$/],
+    ['schemas 5', { schemas: 5 }, /^schemas must be an object$/],
+    ['schemas null', { schemas: null }, /^schemas must be an object$/],
+    ['a schema that is a number', { schemas: { a: 5 } }, /^schemas\.a must be a Standard Schema/],
+    ['a schema without validate', { schemas: { a: { '~standard': {} } } }, /^schemas\.a must be a Standard Schema/],
   ])('%s', (_, options, message) => {
     expect(() => loose(options)).toThrow(config(message));
   });
@@ -92,22 +84,8 @@ describe('a schema that throws or returns garbage', () => {
   const schema = (validate: () => unknown) => ({ '~standard': { version: 1, vendor: 'x', validate } });
   const boom = new TypeError('validator bug');
   it.each([
-    [
-      'throws',
-      () =>
-        schema(() => {
-          throw boom;
-        }),
-    ],
     ['returns null', () => schema(() => null)],
     ['returns undefined', () => schema(() => undefined)],
-    [
-      'rejects',
-      () =>
-        schema(async () => {
-          throw boom;
-        }),
-    ],
     ['resolves to null', () => schema(async () => null)],
   ])('%s: publish rejects with VALIDATION and no handler runs', async (_, make) => {
     const transport = fakeTransport();
@@ -118,31 +96,37 @@ describe('a schema that throws or returns garbage', () => {
     expect(isValidationError(error)).toBe(true);
     expect(error).toMatchObject({
       code: 'VALIDATION',
-      message: 'invalid "s" event: the schema threw or returned no result',
-      issues: [{ message: 'the schema threw or returned no result' }],
+      message: 'invalid "s" event: the schema returned no result',
+      issues: [{ message: 'the schema returned no result' }],
     });
     expect(handler).not.toHaveBeenCalled();
     expect(transport.publish).not.toHaveBeenCalled();
   });
 
-  it('keeps the thrown error as cause; emit throws the same', () => {
-    const bus = loose({
-      schemas: {
-        s: schema(() => {
+  it.each([
+    [
+      'throws',
+      () =>
+        schema(() => {
           throw boom;
         }),
-      },
-    });
+    ],
+    [
+      'rejects',
+      () =>
+        schema(async () => {
+          throw boom;
+        }),
+    ],
+  ])("%s: publish rejects with the validator's own error and no handler runs", async (_, make) => {
+    const transport = fakeTransport();
+    const bus = loose({ schemas: { s: make() }, transport });
     const handler = vi.fn();
     bus.subscribe('*', handler);
-    let error: unknown;
-    try {
-      bus.emit('s', {});
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ code: 'VALIDATION', cause: boom });
+    await expect(bus.publish('s', {})).rejects.toBe(boom);
+    if (_ === 'throws') expect(() => bus.emit('s', {})).toThrow(boom);
     expect(handler).not.toHaveBeenCalled();
+    expect(transport.publish).not.toHaveBeenCalled();
   });
 });
 
@@ -154,11 +138,10 @@ describe('publish and emit refuse bad options with CONFIG, before any delivery',
     ['an empty id', { id: '' }, /^id must be a non-empty string$/],
     ['source 5', { source: 5 }, /^source must be a non-empty string$/],
     ['an empty subject', { subject: '' }, /^subject must be a non-empty string$/],
-    ['time NaN', { time: Number.NaN }, /^time must be a valid Date or an RFC 3339 string$/],
+    ['time NaN', { time: Number.NaN }, /^time must be a valid Date or date string$/],
     ['time Infinity', { time: Number.POSITIVE_INFINITY }, /^time must be a valid Date/],
     ['time {}', { time: {} }, /^time must be a valid Date/],
     ['time "garbage"', { time: 'garbage' }, /^time must be a valid Date/],
-    ['a date without time', { time: '2030-01-01' }, /^time must be a valid Date/],
     ['month 13', { time: '2030-13-01T00:00:00Z' }, /^time must be a valid Date/],
     ['an invalid Date', { time: new Date(Number.NaN) }, /^time must be a valid Date/],
   ])('%s', async (_, options, message) => {
@@ -172,7 +155,7 @@ describe('publish and emit refuse bad options with CONFIG, before any delivery',
     expect(transport.publish).not.toHaveBeenCalled();
   });
 
-  it('accepts RFC 3339 times with an offset or lowercase letters, and Dates', async () => {
+  it('accepts date strings with an offset or lowercase letters, and Dates', async () => {
     const bus = loose();
     for (const time of ['2030-01-01T00:00:00+02:00', '2030-01-01t00:00:00.5z'])
       expect((await bus.publish('a', {}, { time })).time).toBe(time);
