@@ -10,29 +10,31 @@ export const budgets = [
     budget: 350,
   },
   {
-    // Goal 1.8 kB. Measured 2.23 kB. Of that, about: secret redaction of handler errors 290 B,
+    // Goal 1.8 kB. Measured 2.78 kB. Of that, about: argument checks (options, publish options,
+    // waitFor, collaborators, schemas copied without prototype) 550 B, secret redaction of handler errors 290 B,
     // waitFor with TimeoutError/AbortError 135 B, schema validation with ValidationError 130 B,
     // work-sharing groups 105 B, the transport hooks 90 B, the envelope-time cache that keeps
     // emit ahead of eventemitter3 30 B; IntegrationError itself is 340 B.
     name: 'createBus',
     code: "import { createBus } from '@wawagot/integrations/bus'; export default createBus;",
-    budget: 2250,
+    budget: 2800,
     goal: 1800,
   },
   {
-    // ioredis is injected (type import only), so this is the transport alone. Measured 4.50 kB.
+    // ioredis is injected (type import only), so this is the transport alone. Measured 4.63 kB.
     name: 'redisTransport',
     code: "import { redisTransport } from '@wawagot/integrations/bus/redis'; export default redisTransport;",
-    budget: 4530,
+    budget: 4650,
   },
   {
-    // Goal 2.5 kB. Measured 3.46 kB, of which about 0.6 kB is the error classes and the redacting
+    // Goal 2.5 kB. Measured 3.74 kB, of which about 0.3 kB is argument checks (options, execute's
+    // fn, compose's policies, every backoff field), about 0.6 kB the error classes and the redacting
     // error summary. The rest: the breaker's isolate/onStateChange/toJSON+initialState and probe
     // limit, bus and logger events, option checks, the network-error pattern, and the timeout's
     // one shared timer (ref'd only while a call is pending).
     name: 'compose + retry + circuitBreaker + timeout',
     code: "import { compose, retry, circuitBreaker, timeout } from '@wawagot/integrations/policies'; export default [compose, retry, circuitBreaker, timeout];",
-    budget: 3480,
+    budget: 3760,
     goal: 2500,
     compare: {
       name: 'cockatiel wrap+retry+breaker+timeout',
@@ -43,7 +45,7 @@ export const budgets = [
     // Includes ky, the default retry policy and the SSE parser behind stream().
     name: 'createRestClient + bearer (rest)',
     code: "import { createRestClient, bearer } from '@wawagot/integrations/rest'; export default [createRestClient, bearer];",
-    budget: 13600,
+    budget: 13850,
     goalOverPeer: 2048,
     compare: { name: 'ky', code: "import ky from 'ky'; export default ky;" },
   },
@@ -70,17 +72,17 @@ export const budgets = [
     // The whole durable-workflow engine with the in-memory store (Web-standard, edge-ready).
     name: 'createWorkflowRunner + defineWorkflow + memoryStore (workflows)',
     code: "import { createWorkflowRunner, defineWorkflow, memoryStore } from '@wawagot/integrations/workflows'; export default [createWorkflowRunner, defineWorkflow, memoryStore];",
-    budget: 9600,
+    budget: 9720,
   },
   {
     // Verify with the Standard Webhooks scheme (the largest) on any runtime. The goal is
-    // 1.2 kB; measured 2.29 kB. IntegrationError + WebhookVerificationError weigh 0.43 kB alone
+    // 1.2 kB; measured 2.60 kB (argument checks: 0.3 kB). IntegrationError + WebhookVerificationError weigh 0.43 kB alone
     // (~0.11 kB more here, gzip shares the rest). The rest: Node fast path and Web Crypto
     // fallback, capped streaming body reader, strict header parsing, key cache, the scheme's
     // sign(), lazily parsed payload. Dropping all of the optional parts still leaves ~1.9 kB.
     name: 'verifyWebhook + standardWebhooks (webhooks)',
     code: "import { verifyWebhook, standardWebhooks } from '@wawagot/integrations/webhooks'; export default [verifyWebhook, standardWebhooks];",
-    budget: 2320,
+    budget: 2620,
     goal: 1200,
     compare: {
       name: 'standardwebhooks',
@@ -90,14 +92,14 @@ export const budgets = [
   {
     name: 'verifyWebhook + github (webhooks)',
     code: "import { verifyWebhook, github } from '@wawagot/integrations/webhooks'; export default [verifyWebhook, github];",
-    budget: 2120,
+    budget: 2340,
     goal: 1200,
     compare: { name: 'svix Webhook', code: "import { Webhook } from 'svix'; export default Webhook;" },
   },
   {
     name: 'createWebhookRouter + all schemes + memoryDedup (webhooks)',
     code: "import * as w from '@wawagot/integrations/webhooks'; export default [w.createWebhookRouter, w.memoryDedup, w.standardWebhooks, w.stripe, w.github, w.shopify, w.slack, w.retell, w.hmac, w.signWebhook];",
-    budget: 5250,
+    budget: 5980,
   },
   {
     // Server side of realtime on an edge runtime: SSE hub with replay, heartbeats, auth.
