@@ -27,14 +27,14 @@ export const budgets = [
     budget: 4650,
   },
   {
-    // Goal 2.5 kB. Measured 3.74 kB, of which about 0.3 kB is argument checks (options, execute's
+    // Goal 2.5 kB. Measured 3.77 kB, of which about 0.3 kB is argument checks (options, execute's
     // fn, compose's policies, every backoff field), about 0.6 kB the error classes and the redacting
     // error summary. The rest: the breaker's isolate/onStateChange/toJSON+initialState and probe
     // limit, bus and logger events, option checks, the network-error pattern, and the timeout's
     // one shared timer (ref'd only while a call is pending).
     name: 'compose + retry + circuitBreaker + timeout',
     code: "import { compose, retry, circuitBreaker, timeout } from '@wawagot/integrations/policies'; export default [compose, retry, circuitBreaker, timeout];",
-    budget: 3760,
+    budget: 3790,
     goal: 2500,
     compare: {
       name: 'cockatiel wrap+retry+breaker+timeout',

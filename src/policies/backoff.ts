@@ -91,7 +91,7 @@ export function assertBackoff(value: unknown, name = 'backoff'): Backoff {
   else {
     const initial = delay('initial');
     const max = delay('max');
-    assertNumber(`${name}.factor`, b.factor, { min: 1 });
+    assertNumber(`${name}.factor`, b.factor, { min: 1, max: 1000 });
     if (b.jitter !== 'full' && b.jitter !== 'none')
       configError(`${name}.jitter must be 'full' or 'none', got ${String(b.jitter)}`);
     if (max < initial) configError(`${name}.max must be >= ${name}.initial`);

@@ -48,7 +48,8 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
     },
     execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
       // A rejection, as for every other failure of `execute`.
-      if (typeof fn !== 'function') return Promise.resolve().then(() => assertTask(fn)) as Promise<never>;
+      if (typeof fn !== 'function' || (opts?.signal != null && typeof opts.signal.addEventListener !== 'function'))
+        return Promise.resolve().then(() => assertTask(fn, opts?.signal)) as Promise<never>;
       const signal = opts?.signal === neverAborted ? undefined : opts?.signal;
       if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
       if (q.pending >= concurrency && q.size >= maxQueue) {

@@ -69,7 +69,7 @@ export const policy = (run: Run, check = true): Runnable => ({
   execute: (fn, opts) =>
     new Promise((ok, fail) => {
       // Thrown here, both reject the promise.
-      assertTask(fn);
+      assertTask(fn, opts?.signal);
       if (check && opts?.signal?.aborted) throw abortErrorFrom(opts.signal);
       run(
         (ctx, ok, fail) => {

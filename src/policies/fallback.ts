@@ -17,7 +17,7 @@ import { assertTask } from './options.js';
 export function fallback<F>(valueOrFn: F | ((error: unknown) => F | Promise<F>)): Policy {
   return {
     async execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-      assertTask(fn);
+      assertTask(fn, opts?.signal);
       const ctx = toCtx(opts);
       try {
         return await fn(ctx);

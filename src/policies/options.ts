@@ -5,7 +5,12 @@ export function assertOptions(name: string, options: unknown): void {
   if (typeof options !== 'object' || !options) configError(`${name} options must be an object`);
 }
 
-/** Throws `CONFIG` unless `fn`, given to `execute`, is a function (inside `execute`, a rejection). */
-export function assertTask(fn: unknown): void {
+/**
+ * Throws `CONFIG` unless `fn`, given to `execute`, is a function and `signal` (when given) an
+ * AbortSignal (inside `execute`, a rejection).
+ */
+export function assertTask(fn: unknown, signal?: unknown): void {
   if (typeof fn !== 'function') configError(`execute(fn): fn must be a function, got ${typeof fn}`);
+  if (signal != null && typeof (signal as AbortSignal).addEventListener !== 'function')
+    configError('execute: signal must be an AbortSignal');
 }

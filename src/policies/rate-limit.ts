@@ -116,7 +116,7 @@ export function rateLimit(options: RateLimitOptions): Policy {
 
   return {
     async execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-      assertTask(fn);
+      assertTask(fn, opts?.signal);
       const ctx = toCtx(opts);
       const signal = opts?.signal === neverAborted ? undefined : opts?.signal;
       const wait = acquire(signal);

@@ -46,6 +46,17 @@ describe('execute(fn) with something other than a function rejects with CONFIG',
     }
   });
 
+  it.each(policies)('%s: a signal that is not an AbortSignal, without running fn', async (_, make) => {
+    const policy = make();
+    const fn = vi.fn(() => 'ran');
+    for (const signal of [5, {}, 'x']) {
+      await expect(policy.execute(fn, { signal: signal as never })).rejects.toThrow(
+        config(/^execute: signal must be an AbortSignal$/),
+      );
+    }
+    expect(fn).not.toHaveBeenCalled();
+  });
+
   it('before an already aborted signal, and without counting as a breaker failure', async () => {
     const breaker = circuitBreaker({ breaker: consecutive(1) });
     await expect(breaker.execute(5 as never, { signal: AbortSignal.abort() })).rejects.toThrow(config(/^execute/));
@@ -122,6 +133,11 @@ describe('backoff delays stay within [0, MAX_DELAY] (longer timers fire at once)
       /^exponential\.initial must be a number in \[0, 2147483647\]/,
     ],
     [
+      'exponential factor Infinity',
+      () => exponential({ factor: Number.POSITIVE_INFINITY }),
+      /^exponential\.factor must be a number in \[1, 1000\]/,
+    ],
+    [
       'exponential initial null',
       () => exponential({ initial: null as never }),
       /^exponential\.initial must be a number/,
@@ -156,7 +172,7 @@ describe('backoff delays stay within [0, MAX_DELAY] (longer timers fire at once)
     [
       'exponential factor 0.5',
       { type: 'exponential', initial: 1, max: 2, factor: 0.5, jitter: 'none' },
-      /^retry\.backoff\.factor must be a number in \[1, Infinity\]/,
+      /^retry\.backoff\.factor must be a number in \[1, 1000\]/,
     ],
     [
       'exponential jitter x',
