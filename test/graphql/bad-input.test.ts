@@ -1,37 +1,11 @@
-import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isIntegrationError } from '../../src/errors/integration-error.js';
 import { createGraphQLClient } from '../../src/graphql/index.js';
 import { MAX_DELAY } from '../../src/internal/config.js';
+import { bad, CANARY, fakeFetch as recordingFetch, refused } from '../helpers/refused.js';
 
-const CANARY = 'CANARY-S3CRET-123';
-/** A deliberately wrong argument, as a JavaScript caller may pass it. */
-const bad = (value: unknown) => value as never;
-
-function fakeFetch() {
-  const requests: Request[] = [];
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    requests.push(new Request(input, init));
-    return Response.json({ data: { ok: true } });
-  };
-  return { fetch: fetch as typeof globalThis.fetch, requests };
-}
-
-/** `fn` throws or rejects with a `CONFIG` IntegrationError that shows no secret; returns it. */
-async function config(fn: () => unknown): Promise<Error> {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(isIntegrationError(error), `expected an IntegrationError, got ${inspect(error)}`).toBe(true);
-  expect(error).toMatchObject({ code: 'CONFIG' });
-  expect(String((error as Error).message)).not.toContain(CANARY);
-  expect(JSON.stringify(error)).not.toContain(CANARY);
-  expect(inspect(error, { depth: 10 })).not.toContain(CANARY);
-  return error as Error;
-}
+/** A GraphQL endpoint that records every request and answers `{ data: { ok: true } }`. */
+const fakeFetch = () => recordingFetch(() => Response.json({ data: { ok: true } }));
+const config = (fn: () => unknown) => refused('CONFIG', fn);
 
 describe('createGraphQLClient bad input', () => {
   it('refuses credentials in the url at creation, pointing to basic()', async () => {

@@ -1,29 +1,8 @@
-import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBus } from '../../src/bus/index.js';
-import { isIntegrationError } from '../../src/errors/integration-error.js';
 import { connectSSE, createRealtimeHub } from '../../src/realtime/index.js';
 import type { RealtimeHub } from '../../src/realtime/types.js';
-
-const CANARY = 'CANARY-S3CRET-123';
-/** A deliberately wrong argument, as a JavaScript caller may pass it. */
-const bad = (value: unknown) => value as never;
-
-/** `fn` throws an IntegrationError of `code` synchronously, showing no secret; returns it. */
-function refused(code: string, fn: () => unknown): Error {
-  let error: unknown;
-  try {
-    fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(isIntegrationError(error), `expected an IntegrationError, got ${inspect(error)}`).toBe(true);
-  expect(error).toMatchObject({ code });
-  expect(String((error as Error).message)).not.toContain(CANARY);
-  expect(JSON.stringify(error)).not.toContain(CANARY);
-  expect(inspect(error, { depth: 10 })).not.toContain(CANARY);
-  return error as Error;
-}
+import { bad, CANARY, refusedSync as refused } from '../helpers/refused.js';
 
 function countingFetch() {
   const calls: unknown[] = [];

@@ -3,45 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createBus } from '../../src/bus/index.js';
 import { isHttpError } from '../../src/errors/http-error.js';
-import { isIntegrationError } from '../../src/errors/integration-error.js';
 import { MAX_DELAY } from '../../src/internal/config.js';
 import { createRestClient, createServices } from '../../src/rest/index.js';
-
-const CANARY = 'CANARY-S3CRET-123';
-/** A deliberately wrong argument, as a JavaScript caller may pass it. */
-const bad = (value: unknown) => value as never;
-
-/** A fetch that records every request and answers with `respond` (200 `{}` by default). */
-function fakeFetch(respond: (request: Request) => Response = () => Response.json({})) {
-  const requests: Request[] = [];
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    requests.push(request);
-    return respond(request);
-  };
-  return { fetch: fetch as typeof globalThis.fetch, requests };
-}
-
-/** Every place a secret could leak from an error: message, JSON, util.inspect (cause included). */
-function expectNoCanary(error: unknown): void {
-  expect(String((error as Error | undefined)?.message)).not.toContain(CANARY);
-  expect(JSON.stringify(error) ?? '').not.toContain(CANARY);
-  expect(inspect(error, { depth: 10 })).not.toContain(CANARY);
-}
-
-/** `fn` throws or rejects with an IntegrationError of `code` that shows no secret; returns it. */
-async function refused(code: string, fn: () => unknown): Promise<Error> {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(isIntegrationError(error), `expected an IntegrationError, got ${inspect(error)}`).toBe(true);
-  expect(error).toMatchObject({ code });
-  expectNoCanary(error);
-  return error as Error;
-}
+import { bad, CANARY, expectNoCanary, fakeFetch, refused } from '../helpers/refused.js';
 
 describe('credentials in baseUrl', () => {
   it.each([

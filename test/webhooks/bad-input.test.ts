@@ -2,7 +2,6 @@ import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createBus } from '../../src/bus/index.js';
-import { isIntegrationError } from '../../src/errors/integration-error.js';
 import {
   createWebhookRouter,
   type DedupRedisClient,
@@ -21,33 +20,13 @@ import {
   type WebhookRouterOptions,
   type WebhookScheme,
 } from '../../src/webhooks/index.js';
+import { bad, CANARY, refused } from '../helpers/refused.js';
 
-const CANARY = 'CANARY-S3CRET-123';
 const WHSEC = `whsec_${btoa(CANARY)}`;
 const body = JSON.stringify({ id: 'evt_1', type: 'x' });
-/** A deliberately wrong argument, as a JavaScript caller may pass it. */
-const bad = (value: unknown) => value as never;
 
 /** `fn` throws or rejects with a `CONFIG` IntegrationError that shows no secret anywhere; returns its message. */
-async function config(fn: () => unknown): Promise<string> {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(isIntegrationError(error), `expected an IntegrationError, got ${inspect(error)}`).toBe(true);
-  expect(error).toMatchObject({ code: 'CONFIG' });
-  const shown = [
-    (error as Error).message,
-    JSON.stringify(error),
-    JSON.stringify((error as { toJSON(): unknown }).toJSON()),
-    inspect(error),
-  ].join(' ');
-  expect(shown).not.toContain(CANARY);
-  expect(shown).not.toContain(btoa(CANARY));
-  return (error as Error).message;
-}
+const config = async (fn: () => unknown) => (await refused('CONFIG', fn)).message;
 
 /** A scheme that records whether it was asked to verify. */
 function spyScheme() {
