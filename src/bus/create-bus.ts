@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { assertMethods, configError, MAX_DELAY } from '../internal/config.js';
+import { assertMethods, assertObject, configError, MAX_DELAY } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { validate } from '../internal/schema.js';
 import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
@@ -27,11 +27,6 @@ const NO_OPTIONS: PublishOptions = {};
 /** Throws `CONFIG` unless `value` is a non-empty string. */
 function assertString(name: string, value: unknown): void {
   if (typeof value !== 'string' || !value) configError(`${name} must be a non-empty string`);
-}
-
-/** Throws `CONFIG` unless `value` is an object (options). */
-function assertObject(name: string, value: unknown): void {
-  if (typeof value !== 'object' || !value) configError(`${name} must be an object`);
 }
 
 /** Checks the options of `publish` and `emit`: CloudEvents attributes must be non-empty strings. */

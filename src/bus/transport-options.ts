@@ -1,5 +1,5 @@
 import { systemClock } from '../internal/clock.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject, configError } from '../internal/config.js';
 import { assertBackoff, type Backoff, exponential } from '../policies/backoff.js';
 import type { Clock, Logger } from '../types.js';
 import type { ErrorInfo } from './system-events.js';
@@ -51,7 +51,7 @@ export interface TransportCommon {
 
 /** Validates and defaults the shared options; throws `CONFIG`. */
 export function resolveCommon(options: TransportCommonOptions): TransportCommon {
-  if (options === null || typeof options !== 'object') configError('transport options must be an object');
+  assertObject('transport options', options);
   const { logger, bus } = options;
   if (bus !== undefined && typeof bus?.emit !== 'function') configError('bus must be an event bus');
   return {

@@ -34,7 +34,7 @@ export interface PublishOptions {
   id?: string;
   source?: string;
   subject?: string;
-  /** Event time, a valid `Date` or an RFC 3339 string; defaults to the bus clock's now. */
+  /** Event time, a valid `Date` or date string (CloudEvents asks for RFC 3339); defaults to the bus clock's now. */
   time?: string | Date;
 }
 

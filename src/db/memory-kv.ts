@@ -1,5 +1,5 @@
 import { systemClock } from '../internal/clock.js';
-import { assertMethods, assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, assertObject } from '../internal/config.js';
 import type { Clock } from '../types.js';
 import { assertKey, assertKeys, encodeEntries, encodeValue, ttlOf } from './kv-utils.js';
 import type { KeyValue, SetOptions } from './types.js';
@@ -28,7 +28,7 @@ interface Entry {
  * ```
  */
 export function memoryKV(options: MemoryKVOptions = {}): KeyValue {
-  if (typeof options !== 'object' || options === null) configError('memoryKV options must be an object');
+  assertObject('memoryKV options', options);
   assertMethods('memoryKV: clock', options.clock, ['now']);
   const max = assertNumber('max', options.max ?? 10_000, { min: 1, integer: true });
   const clock = options.clock ?? systemClock;

@@ -1,6 +1,6 @@
 import { ConflictError } from '../errors/conflict-error.js';
 import { IntegrationError } from '../errors/integration-error.js';
-import { configError } from '../internal/config.js';
+import { assertObject, configError } from '../internal/config.js';
 import { assertIdentifier } from './identifier.js';
 import { matches, sortRows } from './match.js';
 import { checkRows, conflictTarget, normalizePatch, normalizeRows } from './rows.js';
@@ -35,7 +35,7 @@ const copy = <T>(value: T): T => structuredClone(value);
  * ```
  */
 export function memoryTable<Row extends AnyRow>(options: MemoryTableOptions<Row> = {}): Table<Row> {
-  if (typeof options !== 'object' || options === null) configError('memoryTable options must be an object');
+  assertObject('memoryTable options', options);
   const name = options.name ?? 'memory';
   if (options.unique !== undefined && !Array.isArray(options.unique))
     configError('memoryTable unique must be an array of columns or column lists');

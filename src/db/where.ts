@@ -1,6 +1,6 @@
 import { IntegrationError } from '../errors/integration-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { configError } from '../internal/config.js';
+import { assertObject } from '../internal/config.js';
 import { assertIdentifier } from './identifier.js';
 import type { AnyRow, MutateOptions, OrderBy, SelectOptions, Where } from './types.js';
 
@@ -120,7 +120,7 @@ export function normalizeSelect<Row extends AnyRow>(
   order: SortKey[];
   columns: string[] | undefined;
 } {
-  if (typeof opts !== 'object' || opts === null) configError('select options must be an object');
+  assertObject('select options', opts);
   const conditions = normalizeWhere(opts.where as Where<AnyRow> | undefined);
   const order = normalizeOrder(opts.orderBy as OrderBy<AnyRow> | ReadonlyArray<OrderBy<AnyRow>> | undefined);
   assertPaging(opts.limit, opts.offset);

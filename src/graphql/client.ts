@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type * as GraphQLRequest from 'graphql-request';
 import { type GraphQLErrorEntry, GraphQLResponseError } from '../errors/graphql-response-error.js';
 import { IntegrationError, isIntegrationError } from '../errors/integration-error.js';
-import { configError } from '../internal/config.js';
+import { assertObject, configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { httpErrorFrom } from '../rest/attempt.js';
 import { readBoundedText } from '../rest/body.js';
@@ -39,7 +39,7 @@ type RequestClient = GraphQLRequest.GraphQLClient;
 
 /** Checks a call's options object and schema before anything is sent (`CONFIG`). */
 function checkOptions(opts: { schema?: unknown } | null): void {
-  if (typeof opts !== 'object' || opts === null) configError('options must be an object');
+  assertObject('options', opts);
   if (opts.schema !== undefined && typeof (opts.schema as StandardSchemaV1)?.['~standard']?.validate !== 'function') {
     configError('schema must be a Standard Schema');
   }

@@ -5,6 +5,11 @@ export function configError(message: string): never {
   throw new IntegrationError(message, { code: 'CONFIG' });
 }
 
+/** Throws `CONFIG` unless `value` is an object (an options bag): `${name} must be an object`. */
+export function assertObject(name: string, value: unknown): asserts value is object {
+  if (typeof value !== 'object' || !value) configError(`${name} must be an object`);
+}
+
 /** Checks that `value` is a finite number within `[min, max]` (integers when `integer`). */
 export function assertNumber(
   name: string,

@@ -1,5 +1,4 @@
-import { assertNumber, configError, MAX_DELAY } from '../internal/config.js';
-import { assertOptions } from './options.js';
+import { assertNumber, assertObject, configError, MAX_DELAY } from '../internal/config.js';
 
 /** Waits the same time before every retry. Plain data, so queues can persist it. */
 export interface ConstantBackoff {
@@ -45,7 +44,7 @@ export function constant(ms: number): ConstantBackoff {
  * ```
  */
 export function exponential(options: Partial<Omit<ExponentialBackoff, 'type'>> = {}): ExponentialBackoff {
-  assertOptions('exponential', options);
+  assertObject('exponential options', options);
   const { initial = 200, max = 30_000, factor = 2, jitter = 'full' } = options;
   return assertBackoff({ type: 'exponential', initial, max, factor, jitter }, 'exponential') as ExponentialBackoff;
 }

@@ -1,6 +1,5 @@
-import { assertNumber } from '../internal/config.js';
+import { assertNumber, assertObject } from '../internal/config.js';
 import type { Clock } from '../types.js';
-import { assertOptions } from './options.js';
 
 /** The failure counter of one circuit breaker, created from a {@link BreakerStrategy}. */
 export interface BreakerCounter {
@@ -68,7 +67,7 @@ const BUCKETS = 10;
  * ```
  */
 export function sampling(options: SamplingOptions = {}): BreakerStrategy {
-  assertOptions('sampling', options);
+  assertObject('sampling options', options);
   const threshold = assertNumber('sampling.threshold', options.threshold ?? 0.5, { min: Number.MIN_VALUE, max: 1 });
   const windowMs = assertNumber('sampling.windowMs', options.windowMs ?? 30_000, { min: 1 });
   const minThroughput = assertNumber('sampling.minThroughput', options.minThroughput ?? 10, { min: 1, integer: true });

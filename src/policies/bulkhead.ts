@@ -47,9 +47,12 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
       return q.size;
     },
     execute<T>(fn: (ctx: PolicyContext) => Promise<T> | T, opts?: ExecuteOptions): Promise<T> {
-      // A rejection, as for every other failure of `execute`.
-      if (typeof fn !== 'function' || (opts?.signal != null && typeof opts.signal.addEventListener !== 'function'))
-        return Promise.resolve().then(() => assertTask(fn, opts?.signal)) as Promise<never>;
+      try {
+        assertTask(fn, opts?.signal);
+      } catch (error) {
+        // A rejection, as for every other failure of `execute`.
+        return Promise.reject(error);
+      }
       const signal = opts?.signal === neverAborted ? undefined : opts?.signal;
       if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
       if (q.pending >= concurrency && q.size >= maxQueue) {

@@ -3,12 +3,11 @@ import { isAbortError } from '../errors/abort-error.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { isTimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import type { Clock, Logger, Policy } from '../types.js';
 import { type BreakerStrategy, consecutive } from './breakers.js';
 import { type Ctx, type Fail, type Ok, policy, type Run } from './context.js';
-import { assertOptions } from './options.js';
 import { report } from './report.js';
 
 /** `'closed'`: calls pass; `'open'`: calls fail fast; `'half-open'`: a few probe calls pass. */
@@ -68,7 +67,7 @@ export interface CircuitBreakerPolicy extends Policy {
  * ```
  */
 export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreakerPolicy {
-  assertOptions('circuitBreaker', options);
+  assertObject('circuitBreaker options', options);
   const {
     breaker = consecutive(),
     halfOpenAfter = 10_000,

@@ -1,10 +1,5 @@
 import { configError } from '../internal/config.js';
 
-/** Throws `CONFIG` unless the options given to `name` are an object. */
-export function assertOptions(name: string, options: unknown): void {
-  if (typeof options !== 'object' || !options) configError(`${name} options must be an object`);
-}
-
 /**
  * Throws `CONFIG` unless `fn`, given to `execute`, is a function and `signal` (when given) an
  * AbortSignal (inside `execute`, a rejection).

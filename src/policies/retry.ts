@@ -1,7 +1,7 @@
 import type { EventSink } from '../bus/types.js';
 import { isIntegrationError } from '../errors/integration-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { isNetworkError } from '../internal/network-error.js';
 import { sleep } from '../internal/sleep.js';
@@ -15,7 +15,6 @@ import {
   type ExponentialBackoff,
 } from './backoff.js';
 import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
-import { assertOptions } from './options.js';
 import { report } from './report.js';
 
 /** Options of {@link retry}. */
@@ -58,7 +57,7 @@ const defaultRetryOn = (error: unknown): boolean =>
  * ```
  */
 export function retry(options: RetryOptions = {}): Policy {
-  assertOptions('retry', options);
+  assertObject('retry options', options);
   const {
     maxAttempts = 3,
     backoff = DEFAULT_BACKOFF,

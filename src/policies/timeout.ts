@@ -1,10 +1,9 @@
 import { TimeoutError } from '../errors/timeout-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertNumber } from '../internal/config.js';
+import { assertNumber, assertObject, MAX_DELAY } from '../internal/config.js';
 import { abortErrorFrom, keepAlive } from '../internal/sleep.js';
 import type { Clock, Policy } from '../types.js';
 import { Ctx, type Fail, neverAborted, type Ok, policy, type Task } from './context.js';
-import { assertOptions } from './options.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -139,8 +138,8 @@ class Call extends Ctx {
  * ```
  */
 export function timeout(ms: number, options: TimeoutOptions = {}): Policy {
-  assertNumber('timeout(ms)', ms, { min: 1, max: 2 ** 31 - 1 });
-  assertOptions('timeout', options);
+  assertNumber('timeout(ms)', ms, { min: 1, max: MAX_DELAY });
+  assertObject('timeout options', options);
   const { name = 'operation', clock = systemClock } = options;
   const list: Deadlines = { ms, name, clock };
   return policy((task, ctx, ok, fail) => {

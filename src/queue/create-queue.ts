@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { AbortError } from '../errors/abort-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertMethods, assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, assertObject, configError } from '../internal/config.js';
 import { errorInfo, redactMessage } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { validateWith } from '../internal/schema.js';
@@ -38,7 +38,7 @@ const DRIVER_METHODS = ['add', 'process', 'deadLetters', 'retryDeadLetter', 'cou
  * ```
  */
 export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue<Q> {
-  if (options === null || typeof options !== 'object') configError('createQueue options must be an object');
+  assertObject('createQueue options', options);
   const { driver, bus, logger } = options;
   if (
     driver === null ||
@@ -52,7 +52,7 @@ export function createQueue<Q extends QueueMap>(options: QueueOptions<Q>): Queue
   assertMethods('createQueue: clock', options.clock, ['now', 'setTimeout', 'clearTimeout']);
   const clock = options.clock ?? systemClock;
   const defaults = resolveJobOptions(options.defaultJob, BASE_JOB_OPTIONS, 'defaultJob');
-  if (typeof (options.schemas ?? {}) !== 'object' || options.schemas === null) configError('schemas must be an object');
+  if (options.schemas !== undefined) assertObject('schemas', options.schemas);
   // Own entries only: a queue named `constructor` or `toString` has no schema unless given one.
   const schemas: Record<string, StandardSchemaV1 | undefined> = Object.assign(Object.create(null), options.schemas);
   for (const [name, schema] of Object.entries(schemas)) {

@@ -1,7 +1,7 @@
 import { AbortError } from '../errors/abort-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { systemClock } from '../internal/clock.js';
-import { assertMethods, assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, assertObject, configError } from '../internal/config.js';
 import { backoffDelay } from '../policies/backoff.js';
 import type { Clock } from '../types.js';
 import { deadLetterError } from './dead-letter-error.js';
@@ -42,7 +42,7 @@ export interface MemoryDriverOptions {
  * ```
  */
 export function memoryDriver(options: MemoryDriverOptions = {}): QueueDriver {
-  if (options === null || typeof options !== 'object') configError('memoryDriver options must be an object');
+  assertObject('memoryDriver options', options);
   assertMethods('memoryDriver: clock', options.clock, ['now', 'setTimeout', 'clearTimeout']);
   let clock = options.clock ?? systemClock;
   /** Set once a clock is fixed: given here, or adopted from the first `createQueue` that has one. */

@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { KyInstance, Options as KyOptions } from 'ky';
-import { configError } from '../internal/config.js';
+import { assertObject, configError } from '../internal/config.js';
 import { validateWith } from '../internal/schema.js';
 import { parseJson, readBounded, readBoundedText } from './body.js';
 import { prepareCall, sendCall } from './request-body.js';
@@ -58,7 +58,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const resolve = createResolver(base);
 
   async function send(method: string, path: string, opts: RequestOptions<StandardSchemaV1 | undefined> = {}) {
-    if (typeof opts !== 'object' || opts === null) configError('options must be an object');
+    assertObject('options', opts);
     const responseType = opts.responseType ?? 'json';
     if (!RESPONSE_TYPES.has(responseType)) configError(`responseType must be json, text, bytes or response`);
     if (opts.schema !== undefined) {

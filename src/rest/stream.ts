@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { IntegrationError } from '../errors/integration-error.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject } from '../internal/config.js';
 import { type AttemptScope, transportError } from './attempt.js';
 import type { HttpSend } from './client.js';
 import { prepareCall, sendCall } from './request-body.js';
@@ -21,7 +21,7 @@ export function openStream(
   path: string,
   opts: StreamOptions,
 ): AsyncIterableIterator<SseEvent> {
-  if (typeof opts !== 'object' || opts === null) configError('options must be an object');
+  assertObject('options', opts);
   const method = opts.method ?? (opts.json !== undefined || opts.body !== undefined ? 'POST' : 'GET');
   const target = resolve(path, opts.params, opts.searchParams);
   const call = prepareCall(r, method, target, opts, 'text/event-stream');

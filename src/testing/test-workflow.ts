@@ -2,7 +2,7 @@ import { createBus } from '../bus/create-bus.js';
 import type { ErrorInfo } from '../bus/system-events.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject, configError } from '../internal/config.js';
 import type { Workflow } from '../workflows/define.js';
 import { type Duration, parseDuration } from '../workflows/duration.js';
 import { memoryStore } from '../workflows/memory-store.js';
@@ -137,7 +137,7 @@ export async function testWorkflow<I, O>(
 ): Promise<TestWorkflowResult<O>> {
   if (typeof workflow?.handler !== 'function') configError('testWorkflow needs a workflow from defineWorkflow');
   const mocks = options.steps ?? {};
-  if (typeof mocks !== 'object' || mocks === null) configError('testWorkflow: steps must be an object');
+  assertObject('testWorkflow: steps', mocks);
   const events = options.events ?? [];
   if (!Array.isArray(events)) configError('testWorkflow: events must be an array');
   for (const e of events) {

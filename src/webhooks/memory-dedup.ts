@@ -1,5 +1,5 @@
 import { systemClock } from '../internal/clock.js';
-import { assertMethods, assertNumber, configError } from '../internal/config.js';
+import { assertMethods, assertNumber, assertObject } from '../internal/config.js';
 import type { Clock } from '../types.js';
 import { DEFAULT_DEDUP_TTL_MS, type DedupOptions, type WebhookDedupStore } from './dedup.js';
 
@@ -21,7 +21,7 @@ export interface MemoryDedupOptions extends DedupOptions {
  * ```
  */
 export function memoryDedup(options: MemoryDedupOptions = {}): WebhookDedupStore {
-  if (typeof options !== 'object' || !options) configError('memoryDedup: options must be an object');
+  assertObject('memoryDedup: options', options);
   assertMethods('clock', options.clock, ['now']);
   const ttlMs = assertNumber('ttlMs', options.ttlMs ?? DEFAULT_DEDUP_TTL_MS, { min: 1 });
   const pendingMs = assertNumber('pendingMs', options.pendingMs ?? 60_000, { min: 1 });

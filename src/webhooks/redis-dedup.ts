@@ -1,4 +1,4 @@
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject, configError } from '../internal/config.js';
 import { DEFAULT_DEDUP_TTL_MS, type DedupOptions, type WebhookDedupStore } from './dedup.js';
 
 /** The part of an ioredis client `redisDedup` uses. */
@@ -34,7 +34,7 @@ export function redisDedup(redis: DedupRedisClient, options: RedisDedupOptions =
   if (typeof redis?.set !== 'function' || typeof redis.get !== 'function' || typeof redis.del !== 'function') {
     configError('redisDedup: pass an ioredis client');
   }
-  if (typeof options !== 'object' || !options) configError('redisDedup: options must be an object');
+  assertObject('redisDedup: options', options);
   const ttlMs = assertNumber('ttlMs', options.ttlMs ?? DEFAULT_DEDUP_TTL_MS, { min: 1, integer: true });
   const pendingMs = assertNumber('pendingMs', options.pendingMs ?? 60_000, { min: 1, integer: true });
   const prefix = options.prefix ?? 'webhooks:dedup:';

@@ -1,4 +1,4 @@
-import { configError } from '../internal/config.js';
+import { assertObject, configError } from '../internal/config.js';
 import { utf8 } from './encoding.js';
 import type { SignWebhookOptions, WebhookScheme } from './types.js';
 
@@ -26,7 +26,7 @@ export async function signWebhook(
   if (!(typeof body === 'string' || body instanceof Uint8Array))
     configError('signWebhook: body must be a string or a Uint8Array');
   if (typeof scheme?.sign !== 'function') configError('signWebhook: scheme is not a webhook scheme');
-  if (typeof options !== 'object' || !options) configError('signWebhook: options must be an object');
+  assertObject('signWebhook: options', options);
   const { id, timestamp } = options;
   if (id !== undefined && !(typeof id === 'string' && ID.test(id)))
     configError('signWebhook: id must be 1-256 printable ASCII characters');

@@ -1,5 +1,5 @@
 import type { Envelope } from '../bus/types.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject, configError } from '../internal/config.js';
 import type { Backoff } from '../policies/backoff.js';
 import { assertBackoff } from '../policies/backoff.js';
 import type { StandardSchemaV1 } from '../types.js';
@@ -90,7 +90,7 @@ export interface Workflow<I = unknown, O = unknown> {
 /** Checks a step retry option; throws `CONFIG`. */
 export function assertRetry(retry: StepRetry | undefined, name: string): void {
   if (retry === undefined) return;
-  if (typeof retry !== 'object' || retry === null) configError(`${name} must be an object`);
+  assertObject(`${name}`, retry);
   if (retry.maxAttempts !== undefined)
     assertNumber(`${name}.maxAttempts`, retry.maxAttempts, { min: 1, integer: true });
   if (retry.backoff !== undefined) assertBackoff(retry.backoff, `${name}.backoff`);
@@ -116,7 +116,7 @@ export function defineWorkflow<I = unknown, O = unknown>(
   handler: WorkflowHandler<I, O>,
   options: WorkflowOptions<I> = {},
 ): Workflow<I, O> {
-  if (typeof options !== 'object' || options === null) configError('defineWorkflow options must be an object');
+  assertObject('defineWorkflow options', options);
   if (typeof name !== 'string' || !/^[\w.:-]{1,100}$/.test(name)) {
     configError('workflow name must be 1-100 characters of letters, digits, _ . : -');
   }

@@ -1,5 +1,5 @@
 import { ConflictError } from '../errors/conflict-error.js';
-import { assertNumber, configError } from '../internal/config.js';
+import { assertNumber, assertObject } from '../internal/config.js';
 import {
   INBOX_LIMIT,
   isFinal,
@@ -43,7 +43,7 @@ const clone = <T extends { error?: object | undefined }>(value: T): T =>
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): WorkflowStore {
-  if (typeof options !== 'object' || options === null) configError('memoryStore options must be an object');
+  assertObject('memoryStore options', options);
   const keepFinished = assertNumber('keepFinished', options.keepFinished ?? 10_000, { min: 0, integer: true });
   const runs = new Map<string, MemoryRun>();
   // Finished runs in the order they ended; the oldest are dropped beyond `keepFinished`.

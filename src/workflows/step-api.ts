@@ -2,7 +2,7 @@ import type { Envelope } from '../bus/types.js';
 import { isIntegrationError } from '../errors/integration-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { WorkflowError } from '../errors/workflow-error.js';
-import { configError } from '../internal/config.js';
+import { assertObject, configError } from '../internal/config.js';
 import { errorInfo } from '../internal/error-info.js';
 import { toJson } from '../internal/json.js';
 import { type ExecState, halt } from './core.js';
@@ -319,7 +319,7 @@ export function createStepApi(state: ExecState): StepApi {
       const stepId = nextId(id);
       if (typeof fn !== 'function') configError(`step "${stepId}" needs a function`);
       if (options !== undefined) {
-        if (typeof options !== 'object' || options === null) configError(`step "${stepId}" options must be an object`);
+        assertObject(`step "${stepId}" options`, options);
         assertRetry(options.retry, `step "${stepId}" retry`);
         if (options.compensate !== undefined && typeof options.compensate !== 'function')
           configError(`step "${stepId}" compensate must be a function`);
