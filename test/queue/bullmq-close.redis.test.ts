@@ -19,6 +19,23 @@ await describeWithService('redis', 'bullmqDriver after close', () => {
     await redis.quit();
   });
 
+  it('opens no dead-letter connection for a queue that never dead-letters, so closing it rejects nothing', async () => {
+    const { host, port } = services.redis;
+    const connectionName = `${prefix}-lazy`;
+    const clients = async () =>
+      String(await redis.call('CLIENT', 'LIST'))
+        .split('\n')
+        .filter((line) => line.includes(` name=${connectionName} `)).length;
+    const queue = createQueue<Queues>({
+      driver: bullmqDriver({ connection: { host, port, maxRetriesPerRequest: null, connectionName }, prefix }),
+    });
+    await queue.send('ai_tasks', { prompt: 'hi' });
+    expect(await clients()).toBe(1); // the queue's own; no `ai_tasks.dead` yet
+    expect((await queue.counts('ai_tasks')).dead).toBe(0); // opens it
+    expect(await clients()).toBe(2);
+    await queue.close();
+  });
+
   it('refuses every call after close instead of opening new BullMQ queues (each with a connection)', async () => {
     const { host, port } = services.redis;
     // Connection options: BullMQ opens a connection of its own per Queue it creates.

@@ -43,8 +43,15 @@ const defined = new WeakSet<object>();
 
 interface Lane {
   queue: Queue;
-  dlq: Queue;
+  /**
+   * The `<name>.dead` queue, opened on first use: a queue that never dead-letters opens no
+   * connection for it (closing one still connecting leaves BullMQ's set-up commands rejected,
+   * with nobody to catch them).
+   */
+  readonly dlq: Queue;
   worker: Worker | undefined;
+  /** Closes the queue and, if it was opened, the dead-letter queue. */
+  close(): Promise<unknown>;
 }
 
 /**
@@ -113,11 +120,19 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
     if (!found) {
       // After close, a new BullMQ Queue would open connections nobody closes.
       assertOpen();
-      const queue = new Queue(name, { connection, prefix });
-      const dlq = new Queue(deadQueueName(name), { connection, prefix });
-      queue.on('error', onError(`queue ${name}`));
-      dlq.on('error', onError(`queue ${deadQueueName(name)}`));
-      found = { queue, dlq, worker: undefined };
+      const open = (queueName: string) =>
+        new Queue(queueName, { connection, prefix }).on('error', onError(`queue ${queueName}`));
+      const queue = open(name);
+      let dlq: Queue | undefined;
+      found = {
+        queue,
+        get dlq() {
+          dlq ??= open(deadQueueName(name));
+          return dlq;
+        },
+        worker: undefined,
+        close: () => Promise.all([queue.close(), dlq?.close()]),
+      };
       lanes.set(name, found);
     }
     return found;
@@ -299,7 +314,7 @@ export function bullmqDriver(options: BullmqDriverOptions): QueueDriver {
       closed = true;
       if (!drain) signals.abortAll(new AbortError('the queue was closed without draining'));
       await Promise.all([...lanes.values()].map((l) => l.worker?.close(!drain)));
-      await Promise.all([...lanes.values()].flatMap((l) => [l.queue.close(), l.dlq.close()]));
+      await Promise.all([...lanes.values()].map((l) => l.close()));
     },
   };
 }
